@@ -1,0 +1,3 @@
+from sm2aml.cli import main
+
+main()

@@ -1,0 +1,226 @@
+"""Target-side model: an Azure ML project. No SageMaker words here."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+from sm2aml.diagnostics import Diagnostic
+
+Scalar: TypeAlias = str | int | float | bool | None
+
+DATA_TYPES = frozenset({"uri_folder", "uri_file", "mltable", "mlflow_model", "custom_model"})
+RESERVED_IO_NAMES = frozenset({"path", "ld_library_path", "user", "logname", "home", "pwd", "shell"})
+NODE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+COMPONENT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+IO_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+
+
+def snake(text: str) -> str:
+    """A legal lower-case identifier from any text: 'Abalone-Process' -> 'abalone_process'."""
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text)
+    text = re.sub(r"[^0-9a-zA-Z]+", "_", text).strip("_").lower()
+    if not text or not text[0].isalpha():
+        text = f"n_{text}" if text else "unnamed"
+    return text
+
+
+class Names:
+    """Hands out unique legal names within one scope (case-insensitive, reserved words avoided)."""
+
+    def __init__(self, reserved: frozenset[str] = frozenset()) -> None:
+        self._taken: set[str] = set(reserved)
+
+    def take(self, text: str) -> str:
+        base = snake(text)
+        if keyword.iskeyword(base) or base in RESERVED_IO_NAMES:
+            base = f"{base}_"
+        name, n = base, 2
+        while name.lower() in self._taken:
+            name, n = f"{base}_{n}", n + 1
+        self._taken.add(name.lower())
+        return name
+
+
+# --- bindings: what a node input is bound to ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParentInput:
+    name: str
+
+    def ref(self) -> str:
+        return f"${{{{parent.inputs.{self.name}}}}}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NodeOutput:
+    node: str
+    output: str
+
+    def ref(self) -> str:
+        return f"${{{{parent.jobs.{self.node}.outputs.{self.output}}}}}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Literal:
+    value: Scalar
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataPath:
+    type: str
+    path: str
+    mode: str | None = None
+
+
+Binding: TypeAlias = ParentInput | NodeOutput | Literal | DataPath
+
+
+# --- declarations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Port:
+    """A component input or output, or a pipeline input."""
+
+    type: str
+    optional: bool = False
+    default: Scalar = None
+    description: str = ""
+    enum: tuple[Scalar, ...] = ()
+    mode: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Component:
+    name: str
+    display_name: str
+    description: str
+    command: str
+    environment: str
+    code: str | None = "./src"
+    inputs: dict[str, Port] = field(default_factory=dict)
+    outputs: dict[str, Port] = field(default_factory=dict)
+    is_deterministic: bool = True
+    src_files: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Node:
+    name: str
+    component: str
+    display_name: str = ""
+    description: str = ""
+    inputs: dict[str, Binding] = field(default_factory=dict)
+    outputs: dict[str, Port] = field(default_factory=dict)
+    environment_variables: dict[str, str] = field(default_factory=dict)
+    instance_type: str | None = None
+    instance_count: int | None = None
+    timeout: int | None = None
+    compute: str | None = None
+    identity: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PipelineJob:
+    name: str
+    display_name: str
+    description: str = ""
+    experiment_name: str | None = None
+    inputs: dict[str, Port] = field(default_factory=dict)
+    nodes: tuple[Node, ...] = ()
+    default_compute: str = "azureml:serverless"
+    force_rerun: bool | None = None
+    continue_on_step_failure: bool | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Environment:
+    """A custom environment (image + optional conda file); curated ones are referenced, not emitted."""
+
+    name: str
+    image: str
+    description: str = ""
+    conda: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Datastore:
+    name: str
+    account_name: str
+    container_name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoleAssignment:
+    role: str
+    role_id: str
+    scope: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Identity:
+    name: str
+    description: str
+    roles: tuple[RoleAssignment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Compute:
+    name: str
+    size: str
+    min_instances: int = 0
+    max_instances: int = 1
+    identity: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataCopy:
+    """One S3 prefix to copy into a blob container."""
+
+    source: str
+    account_name: str
+    container_name: str
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CodeSource:
+    """Code SageMaker kept in S3 that belongs in a component's src/ folder."""
+
+    component: str
+    uri: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    """What became of one source step: the construct it maps to and how faithfully."""
+
+    step: str
+    step_type: str
+    construct: str
+    outcome: str  # direct | approximate | manual
+    node: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Project:
+    name: str
+    source: str
+    pipeline: PipelineJob
+    components: tuple[Component, ...] = ()
+    environments: tuple[Environment, ...] = ()
+    datastores: tuple[Datastore, ...] = ()
+    identities: tuple[Identity, ...] = ()
+    computes: tuple[Compute, ...] = ()
+    data_copies: tuple[DataCopy, ...] = ()
+    code_sources: tuple[CodeSource, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()

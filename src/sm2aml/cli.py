@@ -1,0 +1,199 @@
+"""The command line: parses flags, renders findings, sets exit codes. The work is done by the library."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from sm2aml import __version__
+
+if TYPE_CHECKING:
+    from sm2aml.diagnostics import Diagnostics
+
+app = typer.Typer(
+    name="sm2aml",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    help="Convert Amazon SageMaker pipelines into Azure Machine Learning projects.",
+)
+EXIT_FINDINGS, EXIT_USAGE = 1, 2
+
+
+class Compute(str, enum.Enum):
+    serverless = "serverless"
+    clusters = "clusters"
+
+
+class Target(str, enum.Enum):
+    yaml = "yaml"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sm2aml {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Convert Amazon SageMaker pipelines into Azure Machine Learning projects."""
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"sm2aml: {message}", err=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _load(source: str, debug: bool):  # type: ignore[no-untyped-def]
+    from sm2aml.diagnostics import LoadError
+    from sm2aml.load import load
+
+    try:
+        return load(source)
+    except LoadError as exc:
+        if debug:
+            raise
+        _fail(exc.one_line())
+
+
+def _print_findings(diags: Diagnostics, source: str, limit: int | None = None) -> None:
+    """A table on a terminal; one `where: severity code: message` line each otherwise."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from sm2aml.diagnostics import locate
+
+    items = list(diags)
+    if not items:
+        return
+    shown = items[:limit] if limit else items
+    console = Console(stderr=True)
+    if console.is_terminal:
+        table = Table("severity", "code", "where", "message", header_style="bold")
+        colour = {"error": "red", "warning": "yellow", "info": "cyan"}
+        for d in shown:
+            table.add_row(
+                f"[{colour[str(d.severity)]}]{d.severity}[/]",
+                d.code,
+                escape(locate(source, d.where)),
+                escape(d.message),
+            )
+        console.print(table)
+    else:
+        for d in shown:
+            typer.echo(f"{locate(source, d.where)}: {d.severity} {d.code}: {d.message}", err=True)
+    if len(items) > len(shown):
+        typer.echo(f"… and {len(items) - len(shown)} more in the report", err=True)
+
+
+@app.command()
+def convert(
+    source: Annotated[str, typer.Argument(help="Definition JSON, describe-pipeline response, or '-' for stdin.")],
+    *,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the Azure ML project into.")],
+    target: Annotated[Target, typer.Option(help="What to emit.")] = Target.yaml,
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    compute: Annotated[
+        Compute, typer.Option(help="Serverless compute, or emitted compute clusters.")
+    ] = Compute.serverless,
+    storage_account: Annotated[str | None, typer.Option(help="Storage account behind the datastores.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+) -> None:
+    """Convert a SageMaker pipeline into an Azure ML project folder."""
+    from sm2aml.config import Options
+    from sm2aml.emit import OutputExists, emit, write
+    from sm2aml.rules import convert as convert_pipeline
+    from sm2aml.validate import validate
+
+    pipeline = _load(source, debug)
+    project, diags = convert_pipeline(pipeline, Options(compute=compute.value, storage_account=storage_account))
+    files = emit(project, target.value)
+    try:
+        write(files, output, force=force)
+    except OutputExists:
+        _fail(f"{output}: error SM2AML501: the output folder exists and is not empty (pass --force to replace it)")
+    except OSError as exc:
+        _fail(f"{output}: cannot write: {exc.strerror or exc}")
+    checks = validate(output, azure=False)
+    if not quiet:
+        _print_findings(diags, pipeline.source, limit=20)
+    _print_findings(checks, str(output))
+    counts = {k: sum(1 for o in project.outcomes if o.outcome == k) for k in ("direct", "approximate", "manual")}
+    typer.echo(
+        f"wrote {len(files)} files to {output}: {len(project.pipeline.nodes)} nodes; steps "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+        + f"; {len(diags)} findings in MIGRATION_REPORT.md"
+    )
+    if checks.items:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("validate")
+def validate_cmd(
+    project: Annotated[Path, typer.Argument(help="An emitted project folder.")],
+    azure: Annotated[bool, typer.Option(help="Also load every file with azure-ai-ml when it is installed.")] = True,
+) -> None:
+    """Check an emitted project: bindings resolve, names are legal, azure-ai-ml loads every file."""
+    from sm2aml.diagnostics import Severity
+    from sm2aml.validate import validate
+
+    if not (project / "pipeline.yml").is_file():
+        _fail(f"{project}: not an emitted project (no pipeline.yml)")
+    diags = validate(project, azure=azure)
+    _print_findings(diags, str(project))
+    errors = diags.at_least(Severity.ERROR)
+    typer.echo(f"{project}: {len(errors)} error(s), {len(diags) - len(errors)} other finding(s)")
+    if errors:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def inspect(
+    source: Annotated[str, typer.Argument(help="Definition JSON, describe-pipeline response, or '-'.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the IR as JSON.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+) -> None:
+    """Show the intermediate representation of a pipeline."""
+    from sm2aml.inspect import to_data, tree
+
+    pipeline = _load(source, debug)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(to_data(pipeline), indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        Console().print(tree(pipeline))
+
+
+@app.command()
+def rules() -> None:
+    """The coverage matrix: each SageMaker step type and what it becomes."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from sm2aml.rules import coverage
+
+    table = Table("SageMaker step type", "Azure ML construct", "status")
+    for row in coverage():
+        table.add_row(*row)
+    Console().print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        sys.exit(0)

@@ -1,0 +1,19 @@
+"""Conversion options (command-line flags today; the mapping file adds to them)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
+    compute: str = "serverless"  # "serverless", or "clusters" to emit compute/*.yml and use them
+    storage_account: str | None = None  # None: derived from the pipeline name
+    prefix: str = ""  # prepended to component and environment names
+
+    def account_for(self, pipeline_name: str) -> str:
+        if self.storage_account:
+            return self.storage_account
+        stem = re.sub(r"[^a-z0-9]", "", pipeline_name.lower())[:22]
+        return f"st{stem or 'migrated'}"

@@ -1,0 +1,230 @@
+"""Diagnostics as values: every problem the tool finds has a stable code, a place and a hint."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """How much a finding matters; ordered so thresholds compare."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic:
+    """One finding: code (SM2AMLnnn), severity, where (JSON pointer or file:line:col), message, hint."""
+
+    code: str
+    severity: Severity
+    message: str
+    where: str = ""
+    hint: str = ""
+
+    def one_line(self) -> str:
+        place = f"{self.where}: " if self.where else ""
+        return f"{place}{self.severity} {self.code}: {self.message}"
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "where": self.where,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass(slots=True)
+class Diagnostics:
+    """An ordered collection of findings, filled by the loader and the rules."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        *,
+        where: str = "",
+        hint: str = "",
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        diag = Diagnostic(
+            code=code,
+            severity=severity if severity is not None else CODES[code].severity,
+            message=message,
+            where=where,
+            hint=hint or CODES[code].hint,
+        )
+        self.items.append(diag)
+        return diag
+
+    def extend(self, more: Iterable[Diagnostic]) -> None:
+        self.items.extend(more)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def at_least(self, severity: Severity) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity >= severity]
+
+    def codes(self) -> list[str]:
+        return [d.code for d in self.items]
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """What a diagnostic code means: default severity, a title for the docs, a default hint."""
+
+    severity: Severity
+    title: str
+    hint: str = ""
+
+
+ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+# The catalogue of stable codes. 1xx input, 2xx steps, 3xx data/identity/compute,
+# 4xx expressions/control flow, 5xx output. Every code has a section in docs/diagnostics.md.
+CODES: dict[str, Code] = {
+    "SM2AML101": Code(ERR, "Input is not valid JSON", "Check the file is the output of Pipeline.definition()."),
+    "SM2AML102": Code(
+        ERR,
+        "Input is not a SageMaker pipeline definition",
+        "Give the definition JSON or an `aws sagemaker describe-pipeline` response.",
+    ),
+    "SM2AML103": Code(ERR, "Duplicate step name", "SageMaker step names are unique; fix the definition."),
+    "SM2AML104": Code(ERR, "Reference to an unknown step", "Check the step name in the Get expression."),
+    "SM2AML105": Code(ERR, "Reference to an unknown parameter", "Declare the parameter in Parameters."),
+    "SM2AML106": Code(ERR, "Reference to an unknown property file", "Declare the PropertyFile on the producing step."),
+    "SM2AML107": Code(ERR, "Dependency cycle between steps", "Break the cycle in DependsOn or the data references."),
+    "SM2AML108": Code(WARN, "Unknown step type", "The step is kept in the IR as a generic step; convert it by hand."),
+    "SM2AML109": Code(ERR, "Malformed field in the definition", "Fix the field to match the SageMaker schema."),
+    "SM2AML110": Code(WARN, "Unknown expression", "The value is kept as a literal; check its meaning."),
+    "SM2AML111": Code(ERR, "Input file cannot be read", "Check the path and permissions."),
+    "SM2AML201": Code(
+        ERR, "Step type not converted yet", "The step has no Azure ML equivalent in this version; rebuild it by hand."
+    ),
+    "SM2AML202": Code(
+        WARN, "Placeholder node emitted", "The node fails on purpose until its command is replaced by hand."
+    ),
+    "SM2AML203": Code(
+        WARN,
+        "Step code is only known by its S3 location",
+        "Download the script into the component's src/ folder before deploying.",
+    ),
+    "SM2AML204": Code(
+        WARN,
+        "Script reads SageMaker container paths",
+        "Make the script take these paths as arguments, or convert from the Python source.",
+    ),
+    "SM2AML205": Code(
+        WARN,
+        "Built-in algorithm container",
+        "Azure ML has no built-in algorithm images; train with a script (e.g. open-source "
+        "xgboost) in a curated environment.",
+    ),
+    "SM2AML206": Code(
+        INFO,
+        "Metric definitions become MLflow metrics",
+        "Log each metric with mlflow.log_metric(name, value) in the training script.",
+    ),
+    "SM2AML207": Code(INFO, "Cache configuration mapped", ""),
+    "SM2AML208": Code(
+        WARN,
+        "Retry policy not carried over",
+        "Azure ML pipelines have no per-step retry; re-submit failed jobs or use continue_on_step_failure.",
+    ),
+    "SM2AML209": Code(INFO, "Setting has no Azure ML equivalent and is dropped", ""),
+    "SM2AML210": Code(
+        WARN, "Credential-like value not copied", "Store the value in Azure Key Vault and read it at run time."
+    ),
+    "SM2AML211": Code(ERR, "Step left out", "Rebuild this step by hand in Azure ML."),
+    "SM2AML212": Code(WARN, "Checkpointing differs", "Write checkpoints to an output folder and resume from it."),
+    "SM2AML301": Code(INFO, "S3 bucket becomes a datastore", "Copy the data with data_migration/azcopy.sh."),
+    "SM2AML302": Code(INFO, "IAM role becomes a managed identity", "Run identity/create_identities.sh once."),
+    "SM2AML303": Code(
+        WARN, "Unknown instance type", "Add the instance type to the mapping file, or pick an Azure VM size by hand."
+    ),
+    "SM2AML304": Code(WARN, "Private container image", "Import it into Azure Container Registry (az acr import)."),
+    "SM2AML305": Code(
+        WARN, "Network configuration needs an Azure equivalent", "Use a managed virtual network for the workspace."
+    ),
+    "SM2AML306": Code(
+        WARN, "KMS key needs an Azure equivalent", "Use a customer-managed key in Key Vault for the workspace."
+    ),
+    "SM2AML307": Code(
+        INFO, "Volume size not needed", "Azure ML compute uses the VM's local disk; pick a SKU with enough disk."
+    ),
+    "SM2AML308": Code(
+        WARN,
+        "Instance setting fixed to its default",
+        "Azure ML cannot size a node from a pipeline input; edit resources to change it.",
+    ),
+    "SM2AML309": Code(
+        INFO,
+        "Output location managed by Azure ML",
+        "Outputs go to the workspace's default datastore; add a path to pin them.",
+    ),
+    "SM2AML310": Code(INFO, "Image mapped to an approximate environment", "Check the package versions."),
+    "SM2AML312": Code(WARN, "Spot training differs", "Use a low-priority cluster (tier: low_priority)."),
+    "SM2AML401": Code(
+        WARN, "Execution variable approximated", "The value differs in Azure ML; check how the step uses it."
+    ),
+    "SM2AML402": Code(WARN, "Expression cannot be expressed in Azure ML", "Compute the value inside the step instead."),
+    "SM2AML403": Code(INFO, "Ordering edge added for DependsOn", ""),
+    "SM2AML404": Code(
+        WARN,
+        "Reference to a step that was not converted",
+        "A pipeline input stands in for the value; set it when submitting.",
+    ),
+    "SM2AML405": Code(WARN, "Condition not applied", "Branch steps are left out; add control flow by hand."),
+    "SM2AML406": Code(WARN, "Parameter type changed", ""),
+    "SM2AML407": Code(INFO, "Experiment configuration mapped", ""),
+    "SM2AML501": Code(ERR, "Output folder exists and is not empty", "Pass --force to replace it."),
+    "SM2AML502": Code(ERR, "Binding does not resolve", "This is a defect in the conversion; please report it."),
+    "SM2AML503": Code(ERR, "Illegal name", "This is a defect in the conversion; please report it."),
+    "SM2AML504": Code(ERR, "Referenced file is missing", "This is a defect in the conversion; please report it."),
+    "SM2AML505": Code(ERR, "Azure ML rejects a file", "See the message from azure-ai-ml."),
+    "SM2AML507": Code(
+        WARN, "No step was converted", "pipeline.yml has no jobs; rebuild the steps listed in MIGRATION_REPORT.md."
+    ),
+    "SM2AML506": Code(
+        WARN,
+        "Literal contains an Azure ML binding marker",
+        "The `${{` in the value was escaped so Azure ML does not read it as a binding.",
+    ),
+}
+
+
+def locate(source: str, where: str) -> str:
+    """Join a file name and a place in it: file#/json/pointer or file:line:col."""
+    if not source:
+        return where
+    if not where:
+        return source
+    return f"{source}#{where}" if where.startswith("/") else f"{source}:{where}"
+
+
+class LoadError(Exception):
+    """The input cannot be turned into a pipeline; carries the first error and every finding."""
+
+    def __init__(self, diagnostic: Diagnostic, source: str = "", found: tuple[Diagnostic, ...] = ()):
+        self.diagnostic = diagnostic
+        self.source = source
+        self.found = found or (diagnostic,)
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        d = self.diagnostic
+        return f"{locate(self.source, d.where)}: {d.severity} {d.code}: {d.message}"

@@ -1,0 +1,58 @@
+"""Emitters turn an aml.Project into files; only write() touches the disk."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sm2aml import aml
+
+
+@dataclass(frozen=True, slots=True)
+class File:
+    path: str  # relative, forward slashes
+    text: str
+    executable: bool = False
+
+
+class OutputExists(Exception):
+    """The output folder has content and --force was not given."""
+
+
+def emit(project: aml.Project, target: str = "yaml") -> list[File]:
+    """All files of the emitted project, sorted by path."""
+    from sm2aml.emit import report, yaml_project
+
+    if target != "yaml":
+        raise ValueError(f"unknown target {target!r}; this version emits 'yaml'")
+    files = yaml_project.emit(project) + report.emit(project)
+    return sorted(files, key=lambda f: f.path)
+
+
+def write(files: list[File], out: Path, *, force: bool = False) -> None:
+    """Write into a temporary folder beside `out`, then move it into place (replacing only with force)."""
+    out = out.resolve()
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+        raise OutputExists(str(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for file in files:
+            target = staging / file.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(file.text, encoding="utf-8", newline="\n")
+            if file.executable:
+                target.chmod(0o755)
+        if out.exists():
+            backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            os.replace(out, backup / out.name) if out.is_dir() else out.replace(backup / out.name)
+            os.replace(staging, out)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -1,0 +1,71 @@
+"""The one Jinja environment and its filters: all escaping of emitted text happens here."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+
+def yaml_scalar(value: Any) -> str:
+    """Any scalar as a YAML scalar that loads back to exactly the same value."""
+    if isinstance(value, str):
+        style: str | None = '"'
+    elif value is None or isinstance(value, bool | int | float):
+        style = None
+    else:
+        raise TypeError(f"not a scalar: {value!r}")
+    text = yaml.safe_dump(value, default_style=style, width=float("inf"), allow_unicode=True)
+    return text.removesuffix("\n...\n").rstrip("\n")
+
+
+def shell_word(value: Any) -> str:
+    """A shell word that stands for exactly this text."""
+    return shlex.quote(str(value))
+
+
+def md_cell(value: Any) -> str:
+    """Text for one Markdown table cell: one line, pipes and markup characters escaped."""
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return re.sub(r"([\\|*_`<>\[\]])", r"\\\1", text)
+
+
+def one_line(value: Any) -> str:
+    """Text for a '#' comment: a single line."""
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def templates_root() -> Path:
+    """templates/ inside the installed package, or beside src/ in a source checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "templates"
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_root())),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(yaml=yaml_scalar, shell=shell_word, md=md_cell, line=one_line, json=to_json)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)

@@ -1,0 +1,100 @@
+"""aml.Project → an Azure ML CLI v2 project: pipeline.yml, components/, environments/, datastores/, …"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sm2aml import __version__, aml
+from sm2aml.emit import File
+from sm2aml.emit.jinja import render
+
+
+def emit(project: aml.Project) -> list[File]:
+    job = project.pipeline
+    files = [
+        File(
+            "pipeline.yml",
+            render("yaml/pipeline.yml.j2", job=job, inputs=_pipeline_inputs(job), nodes=[_node(n) for n in job.nodes]),
+        )
+    ]
+    for c in project.components:
+        files.append(File(f"components/{c.name}/component.yml", render("yaml/component.yml.j2", c=c)))
+        files += [File(f"components/{c.name}/src/{path}", text) for path, text in sorted(c.src_files.items())]
+        if not c.src_files:
+            files.append(File(f"components/{c.name}/src/.gitkeep", ""))
+    for e in project.environments:
+        files.append(File(f"environments/{e.name}.yml", render("yaml/environment.yml.j2", e=e)))
+        if e.conda:
+            files.append(File(f"environments/{e.name}.conda.yml", e.conda))
+    for d in project.datastores:
+        files.append(File(f"datastores/{d.name}.yml", render("yaml/datastore.yml.j2", d=d)))
+    for comp in project.computes:
+        files.append(File(f"compute/{comp.name}.yml", render("yaml/compute.yml.j2", c=comp)))
+    if project.identities:
+        files.append(
+            File(
+                "identity/create_identities.sh",
+                render("scripts/create_identities.sh.j2", identities=project.identities),
+                executable=True,
+            )
+        )
+    copies = [
+        {
+            "s3_url": f"https://s3.amazonaws.com/{c.source.removeprefix('s3://')}",
+            "blob_url": f"https://{c.account_name}.blob.core.windows.net/{c.container_name}/{c.prefix}",
+        }
+        for c in project.data_copies
+    ]
+    files.append(File("data_migration/azcopy.sh", render("scripts/azcopy.sh.j2", copies=copies), executable=True))
+    files.append(
+        File(
+            "data_migration/fetch_code.sh",
+            render("scripts/fetch_code.sh.j2", sources=project.code_sources),
+            executable=True,
+        )
+    )
+    files.append(File("README.md", render("README.md.j2", project=project, job=job, version=__version__)))
+    return files
+
+
+def binding(value: aml.Binding) -> Any:
+    """A node or pipeline input value as YAML data: a `${{…}}` string, a literal, or a data mapping."""
+    match value:
+        case aml.ParentInput() | aml.NodeOutput():
+            return value.ref()
+        case aml.Literal(value=literal):
+            return literal
+        case aml.DataPath(type=kind, path=path, mode=mode):
+            return {k: v for k, v in (("type", kind), ("path", path), ("mode", mode)) if v is not None}
+
+
+def _pipeline_inputs(job: aml.PipelineJob) -> list[tuple[str, Any]]:
+    """Pipeline-job inputs are bare literals or data mappings (no type/default keys at job level)."""
+    out: list[tuple[str, Any]] = []
+    for name, port in sorted(job.inputs.items()):
+        if port.type in aml.DATA_TYPES:
+            out.append(
+                (
+                    name,
+                    {k: v for k, v in (("type", port.type), ("path", port.path), ("mode", port.mode)) if v is not None},
+                )
+            )
+        else:
+            out.append((name, port.default))
+    return out
+
+
+def _node(node: aml.Node) -> dict[str, Any]:
+    return {
+        "name": node.name,
+        "component": node.component,
+        "display_name": node.display_name,
+        "description": node.description,
+        "compute": node.compute,
+        "inputs": [(k, binding(v)) for k, v in sorted(node.inputs.items())],
+        "environment_variables": node.environment_variables,
+        "instance_type": node.instance_type,
+        "instance_count": node.instance_count,
+        "timeout": node.timeout,
+        "identity": node.identity,
+    }

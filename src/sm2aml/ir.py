@@ -1,0 +1,266 @@
+"""Source-side model: a SageMaker pipeline as the definition format describes it. No Azure words here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import NoReturn, TypeAlias
+
+from sm2aml.diagnostics import Diagnostic
+
+# --- expressions -----------------------------------------------------------------------------
+
+PathPart: TypeAlias = str | int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParamRef:
+    """{"Get": "Parameters.X"}"""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExecVar:
+    """{"Get": "Execution.X"}"""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExperimentRef:
+    """{"Get": "PipelineExperimentConfig.ExperimentName|TrialName"}"""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepProp:
+    """{"Get": "Steps.S.a.b['k'][0]"} with the path parsed into parts."""
+
+    step: str
+    path: tuple[PathPart, ...]
+
+    def dotted(self) -> str:
+        """The path as SageMaker writes it, for messages: Outputs['train'] style keys kept apart."""
+        out = ""
+        for part in self.path:
+            if isinstance(part, int):
+                out += f"[{part}]"
+            elif part.isidentifier():
+                out += f".{part}"
+            else:
+                out += f"['{part}']"
+        return out.lstrip(".")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PropertyFileRef:
+    """{"Get": "Steps.S.PropertyFiles.N"}"""
+
+    step: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Join:
+    """{"Std:Join": {"On": sep, "Values": [...]}}"""
+
+    on: str
+    values: tuple[Value, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JsonGet:
+    """{"Std:JsonGet": {"PropertyFile": ... | "S3Uri": ..., "Path": p}}"""
+
+    source: PropertyFileRef | Value
+    path: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Compare:
+    """Equals, GreaterThan, GreaterThanOrEqualTo, LessThan, LessThanOrEqualTo."""
+
+    op: str
+    left: Value
+    right: Value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class In:
+    """{"Type": "In", "QueryValue", "Values"}"""
+
+    query: Value
+    values: tuple[Value, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Not:
+    """{"Type": "Not", "Condition"}"""
+
+    condition: Condition
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Or:
+    """{"Type": "Or", "Conditions"}"""
+
+    conditions: tuple[Condition, ...]
+
+
+Condition: TypeAlias = Compare | In | Not | Or
+Expr: TypeAlias = ParamRef | ExecVar | ExperimentRef | StepProp | PropertyFileRef | Join | JsonGet | Condition
+EXPR_TYPES = (ParamRef, ExecVar, ExperimentRef, StepProp, PropertyFileRef, Join, JsonGet, Compare, In, Not, Or)
+Scalar: TypeAlias = str | int | float | bool | None
+Value: TypeAlias = "Scalar | Expr | list[Value] | dict[str, Value]"
+
+COMPARE_OPS = ("Equals", "GreaterThan", "GreaterThanOrEqualTo", "LessThan", "LessThanOrEqualTo")
+EXECUTION_VARIABLES = (
+    "StartDateTime",
+    "CurrentDateTime",
+    "PipelineName",
+    "PipelineArn",
+    "PipelineExecutionId",
+    "PipelineExecutionArn",
+    "TrainingJobName",
+    "ProcessingJobName",
+)
+
+
+# --- pipeline structure ----------------------------------------------------------------------
+
+PARAMETER_TYPES = ("String", "Integer", "Float", "Boolean")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Parameter:
+    name: str
+    type: str
+    default: Scalar = None
+    enum_values: tuple[Scalar, ...] = ()
+    where: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CacheConfig:
+    enabled: bool
+    expire_after: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetryPolicy:
+    exception_types: tuple[str, ...]
+    interval_seconds: int | None = None
+    backoff_rate: float | None = None
+    max_attempts: int | None = None
+    expire_after_min: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PropertyFile:
+    name: str
+    output_name: str
+    file_path: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Step:
+    """One step. Condition steps carry their nested branches; other types leave them empty."""
+
+    name: str
+    type: str
+    arguments: dict[str, Value] = field(default_factory=dict)
+    depends_on: tuple[str, ...] = ()
+    display_name: str | None = None
+    description: str | None = None
+    cache: CacheConfig | None = None
+    retry_policies: tuple[RetryPolicy, ...] = ()
+    property_files: tuple[PropertyFile, ...] = ()
+    extra: dict[str, Value] = field(default_factory=dict)
+    conditions: tuple[Condition, ...] = ()
+    if_steps: tuple[Step, ...] = ()
+    else_steps: tuple[Step, ...] = ()
+    known_type: bool = True
+    where: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pipeline:
+    name: str
+    version: str
+    parameters: tuple[Parameter, ...] = ()
+    steps: tuple[Step, ...] = ()
+    experiment: dict[str, Value] | None = None
+    metadata: dict[str, Value] = field(default_factory=dict)
+    source: str = ""
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def all_steps(self) -> Iterator[Step]:
+        """Every step, nested branch steps included, in definition order (depth first)."""
+        stack = list(reversed(self.steps))
+        while stack:
+            step = stack.pop()
+            yield step
+            stack.extend(reversed(step.if_steps + step.else_steps))
+
+    def step(self, name: str) -> Step:
+        for step in self.all_steps():
+            if step.name == name:
+                return step
+        raise KeyError(name)
+
+    def parameter(self, name: str) -> Parameter:
+        for param in self.parameters:
+            if param.name == name:
+                return param
+        raise KeyError(name)
+
+
+def assert_never(value: NoReturn) -> NoReturn:
+    """Exhaustiveness check for matches over the Expr union (typing.assert_never is 3.11+)."""
+    raise AssertionError(f"unhandled expression: {value!r}")
+
+
+def walk(value: Value) -> Iterator[Expr]:
+    """Every expression inside a value, outermost first."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from walk(item)
+    elif isinstance(value, EXPR_TYPES):
+        yield value
+        for child in _children(value):
+            yield from walk(child)
+
+
+def _children(expr: Expr) -> tuple[Value, ...]:
+    match expr:
+        case Join(values=values):
+            return values
+        case JsonGet(source=source):
+            return (source,)
+        case Compare(left=left, right=right):
+            return (left, right)
+        case In(query=query, values=values):
+            return (query, *values)
+        case Not(condition=condition):
+            return (condition,)
+        case Or(conditions=conditions):
+            return conditions
+        case _:
+            return ()
+
+
+def get(value: Value, *keys: str | int) -> Value:
+    """Safe nested lookup in Arguments: get(args, "AppSpecification", "ImageUri")."""
+    for key in keys:
+        if isinstance(key, str) and isinstance(value, dict):
+            value = value.get(key)
+        elif isinstance(key, int) and isinstance(value, list) and -len(value) <= key < len(value):
+            value = value[key]
+        else:
+            return None
+    return value

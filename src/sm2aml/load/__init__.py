@@ -1,0 +1,49 @@
+"""Front ends: turn a SageMaker pipeline (definition JSON, or a describe-pipeline response) into ir.Pipeline."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sm2aml import ir
+from sm2aml.diagnostics import CODES, Diagnostic, LoadError
+from sm2aml.load.definition import load_definition
+
+
+def load(source: str | Path) -> ir.Pipeline:
+    """Load a pipeline from a path, from '-' (standard input), or from the JSON text itself."""
+    if isinstance(source, Path):
+        return load_definition(_read(source), source=str(source), name=pipeline_name(source))
+    if source == "-":
+        return load_definition(sys.stdin.read(), source="<stdin>")
+    if source.lstrip().startswith(("{", "[")):
+        return load_definition(source, source="<text>")
+    return load(Path(source))
+
+
+GENERIC_STEMS = frozenset({"pipeline", "definition", "pipeline_definition", "pipeline-definition", "describe", "input"})
+
+
+def pipeline_name(path: Path) -> str:
+    """A name for a pipeline read from a file: its stem, or its folder's name when the stem is generic."""
+    stem = path.stem
+    if stem.lower() in GENERIC_STEMS and path.resolve().parent.name:
+        return path.resolve().parent.name
+    return stem
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        diag = Diagnostic(
+            code="SM2AML111",
+            severity=CODES["SM2AML111"].severity,
+            message=f"cannot read {path}: {reason}",
+            hint=CODES["SM2AML111"].hint,
+        )
+        raise LoadError(diag, str(path)) from None
+
+
+__all__ = ["load"]

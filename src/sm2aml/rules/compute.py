@@ -1,0 +1,57 @@
+"""Instance types and counts → Azure VM sizes, serverless resources or compute clusters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sm2aml import aml, ir
+from sm2aml.data import table
+from sm2aml.rules.context import Context
+
+
+def sku_for(instance_type: str) -> dict[str, Any] | None:
+    entry = table("instance_types").get(instance_type)
+    return dict(entry) if isinstance(entry, dict) else None
+
+
+def resources(ctx: Context, step: ir.Step, instance_type: ir.Value, count: ir.Value, where: str) -> dict[str, Any]:
+    """Node settings (instance_type, instance_count, compute) for a step's instance configuration."""
+    itype = _fixed(ctx, instance_type, f"{where}/InstanceType", "instance type")
+    icount = _fixed(ctx, count, f"{where}/InstanceCount", "instance count")
+    out: dict[str, Any] = {}
+    if isinstance(icount, int) and not isinstance(icount, bool) and icount > 1:
+        out["instance_count"] = icount
+    if not isinstance(itype, str):
+        return out
+    entry = sku_for(itype)
+    if entry is None:
+        ctx.diags.add(
+            "SM2AML303",
+            f"no Azure VM size known for {itype!r} (step {step.name!r}); "
+            "the node runs on the pipeline's default compute",
+            where=f"{where}/InstanceType",
+        )
+        return out
+    if ctx.options.compute == "clusters":
+        name = "cluster-" + entry["sku"].lower().replace("standard_", "").replace("_", "-")
+        current = ctx.computes.get(name)
+        count_needed = max(out.get("instance_count", 1), current.max_instances if current else 1)
+        ctx.computes[name] = aml.Compute(name=name, size=entry["sku"], max_instances=max(count_needed, 2))
+        out["compute"] = f"azureml:{name}"
+    else:
+        out["instance_type"] = entry["sku"]
+    return out
+
+
+def _fixed(ctx: Context, value: ir.Value, where: str, what: str) -> ir.Value:
+    """A literal stays; a parameter is replaced by its default with a warning."""
+    if isinstance(value, ir.ParamRef):
+        default = ctx.pipeline.parameter(value.name).default
+        ctx.diags.add(
+            "SM2AML308", f"{what} comes from parameter {value.name!r}; fixed to its default {default!r}", where=where
+        )
+        return default
+    if isinstance(value, ir.EXPR_TYPES):
+        ctx.diags.add("SM2AML402", f"{what} is computed at run time; left to the default compute", where=where)
+        return None
+    return value

@@ -1,0 +1,134 @@
+"""Shared node plumbing: drafts, environment variables, step settings, and freezing into aml objects."""
+
+from __future__ import annotations
+
+import re
+
+from sm2aml import aml, ir
+from sm2aml.rules import expressions, identity
+from sm2aml.rules.context import Context, NodeDraft
+
+DONE_OUTPUT = "sm2aml_done"
+_SECRET_KEY = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|ACCESS_KEY|API_KEY|PRIVATE_KEY|CREDENTIAL", re.I)
+_SECRET_VALUE = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}\b|-----BEGIN [A-Z ]*PRIVATE KEY")
+
+
+def start(ctx: Context, step: ir.Step) -> NodeDraft:
+    """A fresh draft for a step: legal unique node and component names."""
+    node = ctx.node_names.take(step.name)
+    component = ctx.component_names.take(f"{ctx.options.prefix}{step.name}")
+    draft = NodeDraft(step=step, name=node, component=component)
+    ctx.drafts[node] = draft
+    ctx.step_nodes[step.name] = node
+    return draft
+
+
+def looks_secret(key: str, value: object) -> bool:
+    return bool(_SECRET_KEY.search(key)) or (isinstance(value, str) and bool(_SECRET_VALUE.search(value)))
+
+
+def environment_variables(ctx: Context, draft: NodeDraft, env: ir.Value, where: str) -> str:
+    """Literal variables go on the node; computed ones become a command prefix. Returns the prefix."""
+    if not isinstance(env, dict):
+        return ""
+    prefix = []
+    for key, value in sorted(env.items()):
+        at = f"{where}/{key}"
+        if looks_secret(key, value) and not isinstance(value, ir.EXPR_TYPES):
+            ctx.diags.add(
+                "SM2AML210",
+                f"environment variable {key} looks like a credential; its value is not copied",
+                where=at,
+                hint=f"Keep it in Azure Key Vault and read it in the script (secret {key.lower()}).",
+            )
+            continue
+        if isinstance(value, str | int | float | bool):
+            draft.environment_variables[key] = str(value)
+        else:
+            prefix.append(f"{key}={expressions.command_text(ctx, draft, value, at)}")
+    return " ".join(prefix) + " " if prefix else ""
+
+
+def step_settings(ctx: Context, draft: NodeDraft, role_arn: ir.Value, where: str) -> None:
+    """Settings every job step shares: cache, retries, execution role, depends-on."""
+    step = draft.step
+    if step.cache is not None:
+        draft.deterministic = step.cache.enabled
+        ctx.diags.add(
+            "SM2AML207",
+            f"CacheConfig(enabled={step.cache.enabled}) → is_deterministic: "
+            f"{str(step.cache.enabled).lower()}; Azure ML reuses results while inputs and code are "
+            f"unchanged, with no expiry (ExpireAfter {step.cache.expire_after or 'unset'} is dropped)",
+            where=f"{step.where}/CacheConfig",
+        )
+    else:
+        draft.deterministic = False
+    if step.retry_policies:
+        ctx.diags.add(
+            "SM2AML208",
+            f"{len(step.retry_policies)} retry polic"
+            f"{'y' if len(step.retry_policies) == 1 else 'ies'} on {step.name!r} not carried over",
+            where=f"{step.where}/RetryPolicies",
+        )
+    ident = identity.identity(ctx, role_arn, f"{where}/RoleArn")
+    if ident:
+        draft.settings["identity"] = "managed"
+    for i, name in enumerate(step.depends_on):
+        upstream = ctx.step_nodes.get(name)
+        if upstream is None:
+            continue
+        if not any(isinstance(b, aml.NodeOutput) and b.node == upstream for b in draft.bindings.values()):
+            draft.after.append(upstream)
+            ctx.diags.add(
+                "SM2AML403",
+                f"{step.name!r} waits for {name!r} through an ordering output",
+                where=f"{step.where}/DependsOn/{i}",
+            )
+
+
+def freeze(ctx: Context) -> tuple[list[aml.Node], list[aml.Component]]:
+    """Turn drafts into nodes and components, adding ordering outputs where DependsOn needs them."""
+    waited_on = {name for draft in ctx.drafts.values() for name in draft.after}
+    nodes, components = [], []
+    for draft in ctx.drafts.values():
+        outputs = dict(draft.outputs)
+        command = draft.command
+        if draft.name in waited_on:
+            outputs[DONE_OUTPUT] = aml.Port(type="uri_folder", description="Written when this step is done")
+            command = f"{command} && echo done > ${{{{outputs.{DONE_OUTPUT}}}}}/{draft.name}"
+        inputs, bindings = dict(draft.inputs), dict(draft.bindings)
+        for upstream in draft.after:
+            key = draft.io_names.take(f"after_{upstream}")
+            inputs[key] = aml.Port(type="uri_folder", optional=True, description=f"Runs after {upstream}")
+            bindings[key] = aml.NodeOutput(node=upstream, output=DONE_OUTPUT)
+        step = draft.step
+        components.append(
+            aml.Component(
+                name=draft.component,
+                display_name=step.display_name or step.name,
+                description=step.description or f"Converted from SageMaker {step.type} step {step.name}",
+                command=command,
+                environment=draft.environment,
+                inputs=inputs,
+                outputs=outputs,
+                is_deterministic=draft.deterministic,
+                src_files=draft.src_files,
+            )
+        )
+        s = draft.settings
+        nodes.append(
+            aml.Node(
+                name=draft.name,
+                component=draft.component,
+                display_name=step.display_name or step.name,
+                description=step.description or "",
+                inputs=bindings,
+                environment_variables=draft.environment_variables,
+                instance_type=s.get("instance_type"),
+                instance_count=s.get("instance_count"),
+                timeout=s.get("timeout"),
+                compute=s.get("compute"),
+                identity=s.get("identity"),
+            )
+        )
+    return nodes, components

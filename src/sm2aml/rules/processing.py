@@ -1,0 +1,155 @@
+"""ProcessingStep → a command component run through the processing launcher, and its node."""
+
+from __future__ import annotations
+
+from sm2aml import aml, ir, runtime
+from sm2aml.rules import compute, expressions, images, nodes
+from sm2aml.rules.context import Context, NodeDraft
+
+CODE_ROOT = "/opt/ml/processing/input/"
+CODE_INPUTS = ("code", "entrypoint")
+
+
+def convert(step: ir.Step, ctx: Context) -> None:
+    args = step.arguments
+    draft = nodes.start(ctx, step)
+    app = ir.get(args, "AppSpecification")
+    draft.environment = images.environment(
+        ctx, ir.get(app, "ImageUri"), ctx.where(step, "Arguments", "AppSpecification", "ImageUri")
+    )
+    maps, code_paths = _inputs(ctx, draft)
+    maps += _outputs(ctx, draft)
+    cluster = ir.get(args, "ProcessingResources", "ClusterConfig")
+    where = ctx.where(step, "Arguments", "ProcessingResources", "ClusterConfig")
+    draft.settings.update(
+        compute.resources(ctx, step, ir.get(cluster, "InstanceType"), ir.get(cluster, "InstanceCount"), where)
+    )
+    _extras(ctx, step)
+    timeout = ir.get(args, "StoppingCondition", "MaxRuntimeInSeconds")
+    if isinstance(timeout, int):
+        draft.settings["timeout"] = timeout
+    nodes.step_settings(ctx, draft, ir.get(args, "RoleArn"), ctx.where(step, "Arguments"))
+    env_prefix = nodes.environment_variables(
+        ctx, draft, ir.get(args, "Environment"), ctx.where(step, "Arguments", "Environment")
+    )
+    entry = ir.get(app, "ContainerEntrypoint")
+    at = ctx.where(step, "Arguments", "AppSpecification")
+    if not isinstance(entry, list) or not entry:
+        draft.command = "echo 'sm2aml: this step ran the image default entrypoint; replace this command' && exit 1"
+        ctx.diags.add(
+            "SM2AML202",
+            f"processing step {step.name!r} has no ContainerEntrypoint; the node fails "
+            "until its command is written by hand",
+            where=at,
+        )
+        ctx.outcome(step, "command node (placeholder)", "manual", draft.name)
+        return
+    words = [expressions.command_text(ctx, draft, w, f"{at}/ContainerEntrypoint/{i}") for i, w in enumerate(entry)]
+    container_args = ir.get(app, "ContainerArguments")
+    if isinstance(container_args, list):
+        words += [
+            expressions.command_text(ctx, draft, a, f"{at}/ContainerArguments/{i}")
+            for i, a in enumerate(container_args)
+        ]
+    launcher = runtime.LAUNCHERS["processing"]
+    draft.src_files[launcher] = runtime.source("processing")
+    map_args = " ".join(f"--map {expressions.shell_literal(c)}={local}" for c, local in maps)
+    draft.command = f"{env_prefix}python {launcher} {map_args} -- {' '.join(words)}"
+    paths = sorted({c for c, _ in maps} - set(code_paths))
+    if paths:
+        ctx.diags.add(
+            "SM2AML204",
+            f"{step.name!r} reads/writes container paths {', '.join(paths)}; the "
+            f"launcher {launcher} points them at the Azure ML folders at run time",
+            where=at,
+        )
+    ctx.outcome(step, "command node", "approximate" if code_paths else "direct", draft.name)
+
+
+def _inputs(ctx: Context, draft: NodeDraft) -> tuple[list[tuple[str, str]], list[str]]:
+    step = draft.step
+    maps: list[tuple[str, str]] = []
+    code_paths: list[str] = []
+    items = ir.get(step.arguments, "ProcessingInputs")
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        where = ctx.where(step, "Arguments", "ProcessingInputs", i)
+        name = ir.get(item, "InputName")
+        local = ir.get(item, "S3Input", "LocalPath")
+        uri = ir.get(item, "S3Input", "S3Uri")
+        if not isinstance(local, str):
+            ctx.diags.add(
+                "SM2AML209", f"input {name!r} is not an S3 input (dataset definitions are not converted)", where=where
+            )
+            continue
+        if name in CODE_INPUTS and local.startswith(CODE_ROOT):
+            maps.append((local, "."))
+            code_paths.append(local)
+            ctx.diags.add(
+                "SM2AML203",
+                f"code for {step.name!r} is at {uri if isinstance(uri, str) else '?'}; "
+                f"copy it into components/{draft.component}/src/ (see data_migration/fetch_code.sh)",
+                where=f"{where}/S3Input/S3Uri",
+            )
+            if isinstance(uri, str):
+                ctx.code_sources.append(aml.CodeSource(component=draft.component, uri=uri))
+            continue
+        binding = expressions.data_binding(ctx, uri, f"{where}/S3Input/S3Uri")
+        mode = ir.get(item, "S3Input", "S3InputMode")
+        port = aml.Port(
+            type=expressions.data_kind(ctx, binding),
+            mode="download" if mode == "File" else None,
+            description=f"SageMaker input {name} at {local}",
+        )
+        key = draft.add_input(str(name or f"input_{i + 1}"), port, binding)
+        maps.append((local, f"${{{{inputs.{key}}}}}"))
+    return maps, code_paths
+
+
+def _outputs(ctx: Context, draft: NodeDraft) -> list[tuple[str, str]]:
+    step = draft.step
+    maps: list[tuple[str, str]] = []
+    items = ir.get(step.arguments, "ProcessingOutputConfig", "Outputs")
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        where = ctx.where(step, "Arguments", "ProcessingOutputConfig", "Outputs", i)
+        name, local = ir.get(item, "OutputName"), ir.get(item, "S3Output", "LocalPath")
+        if not isinstance(name, str) or not isinstance(local, str):
+            ctx.diags.add("SM2AML209", "an output without OutputName or S3Output.LocalPath is skipped", where=where)
+            continue
+        key = draft.add_output(name, aml.Port(type="uri_folder", description=f"SageMaker output {name} at {local}"))
+        ctx.step_outputs[(step.name, ("ProcessingOutputConfig", "Outputs", name, "S3Output", "S3Uri"))] = (
+            aml.NodeOutput(node=draft.name, output=key)
+        )
+        destination = ir.get(item, "S3Output", "S3Uri")
+        ctx.diags.add(
+            "SM2AML309",
+            f"output {name!r} was written to {expressions.describe(destination)}; Azure ML now manages its location",
+            where=f"{where}/S3Output/S3Uri",
+        )
+        maps.append((local, f"${{{{outputs.{key}}}}}"))
+    return maps
+
+
+def _extras(ctx: Context, step: ir.Step) -> None:
+    args = step.arguments
+    cluster = ir.get(args, "ProcessingResources", "ClusterConfig")
+    base = ctx.where(step, "Arguments", "ProcessingResources", "ClusterConfig")
+    if ir.get(cluster, "VolumeSizeInGB") is not None:
+        ctx.diags.add(
+            "SM2AML307",
+            f"VolumeSizeInGB={ir.get(cluster, 'VolumeSizeInGB')} is not needed",
+            where=f"{base}/VolumeSizeInGB",
+        )
+    if ir.get(cluster, "VolumeKmsKeyId") is not None:
+        ctx.diags.add("SM2AML306", "VolumeKmsKeyId has no per-job equivalent", where=f"{base}/VolumeKmsKeyId")
+    if ir.get(args, "NetworkConfig") is not None:
+        ctx.diags.add(
+            "SM2AML305",
+            "NetworkConfig (VPC, isolation) is set by the workspace in Azure ML",
+            where=ctx.where(step, "Arguments", "NetworkConfig"),
+        )
+    if ir.get(args, "ProcessingOutputConfig", "KmsKeyId") is not None:
+        ctx.diags.add(
+            "SM2AML306",
+            "output KmsKeyId has no per-job equivalent",
+            where=ctx.where(step, "Arguments", "ProcessingOutputConfig", "KmsKeyId"),
+        )

@@ -1,0 +1,13 @@
+"""Small stand-alone programs shipped inside emitted components (standard library only)."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+LAUNCHERS = {"processing": "sm2aml_processing.py", "training": "sm2aml_training.py"}
+
+
+def source(kind: str) -> str:
+    """The text of a launcher, as it is copied into a component's src/ folder."""
+    module = {"processing": "processing.py", "training": "training.py"}[kind]
+    return resources.files(__package__).joinpath(module).read_text(encoding="utf-8")

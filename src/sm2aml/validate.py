@@ -1,0 +1,155 @@
+"""Offline checks of an emitted project: bindings resolve, names are legal, files exist, azure-ai-ml loads it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sm2aml import aml
+from sm2aml.diagnostics import Diagnostics, Severity
+
+BINDING = re.compile(r"\$\{\{\s*(\S*?)\s*\}\}")
+OPTIONAL_BLOCK = re.compile(r"\$\[\[(.*?)\]\]", re.S)
+
+
+def validate(out: Path, *, azure: bool = True) -> Diagnostics:
+    """Check an emitted project folder; with azure=True also load every file with azure-ai-ml."""
+    diags = Diagnostics()
+    pipeline = _load_yaml(out / "pipeline.yml", "pipeline.yml", diags)
+    components: dict[str, dict[str, Any]] = {}
+    for path in sorted(out.glob("components/*/component.yml")):
+        rel = path.relative_to(out).as_posix()
+        doc = _load_yaml(path, rel, diags)
+        if isinstance(doc, dict):
+            _check_component(doc, path, rel, diags)
+            components[rel] = doc
+    if isinstance(pipeline, dict):
+        _check_pipeline(pipeline, out, components, diags)
+    if azure and not diags.at_least(Severity.ERROR):
+        from sm2aml.validate_azure import check_with_azure
+
+        check_with_azure(out, diags)
+    return diags
+
+
+def _load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
+    if not path.is_file():
+        diags.add("SM2AML504", f"{rel} is missing", where=rel)
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        diags.add("SM2AML505", f"{rel} is not valid YAML: {exc}", where=rel)
+        return None
+
+
+def _check_component(doc: dict[str, Any], path: Path, rel: str, diags: Diagnostics) -> None:
+    name = doc.get("name")
+    if not isinstance(name, str) or not aml.COMPONENT_NAME.match(name):
+        diags.add("SM2AML503", f"component name {name!r} is not legal", where=f"{rel}#/name")
+    ports = {"inputs": doc.get("inputs") or {}, "outputs": doc.get("outputs") or {}}
+    for section, items in ports.items():
+        seen: set[str] = set()
+        for key in items:
+            if not aml.IO_NAME.match(key) or key.lower() in seen:
+                diags.add(
+                    "SM2AML503", f"{section} name {key!r} is not legal or not unique", where=f"{rel}#/{section}/{key}"
+                )
+            seen.add(key.lower())
+    code = doc.get("code")
+    if isinstance(code, str) and not (path.parent / code).exists():
+        diags.add("SM2AML504", f"code folder {code} does not exist", where=f"{rel}#/code")
+    env = doc.get("environment")
+    if isinstance(env, str) and env.startswith("file:") and not (path.parent / env[5:]).is_file():
+        diags.add("SM2AML504", f"environment file {env[5:]} does not exist", where=f"{rel}#/environment")
+    command = str(doc.get("command") or "")
+    optional_text = " ".join(OPTIONAL_BLOCK.findall(command))
+    for expr in BINDING.findall(command):
+        section, _, key = expr.partition(".")
+        if section not in ports or key not in ports[section]:
+            diags.add("SM2AML502", f"command binding ${{{{{expr}}}}} does not resolve", where=f"{rel}#/command")
+        elif section == "inputs" and (ports["inputs"][key] or {}).get("optional") and expr not in optional_text:
+            diags.add("SM2AML502", f"optional input {key} is used outside $[[…]]", where=f"{rel}#/command")
+    for pointer, text in _strings(doc, ""):
+        if pointer != "/command" and BINDING.search(text):
+            diags.add("SM2AML502", f"binding {text!r} outside the command", where=f"{rel}#{pointer}")
+
+
+def _check_pipeline(doc: dict[str, Any], out: Path, components: dict[str, dict[str, Any]], diags: Diagnostics) -> None:
+    jobs = doc.get("jobs") or {}
+    job_outputs = {
+        name: set((components.get(_component_path(job)) or {}).get("outputs") or {}) for name, job in jobs.items()
+    }
+    for name, job in jobs.items():
+        _check_node(name, job, components.get(_component_path(job)), diags)
+    inputs, outputs = doc.get("inputs") or {}, doc.get("outputs") or {}
+    for pointer, text in _strings(doc, ""):
+        for expr in BINDING.findall(text):
+            if not _resolves(expr, inputs, outputs, job_outputs):
+                diags.add("SM2AML502", f"binding ${{{{{expr}}}}} does not resolve", where=f"pipeline.yml#{pointer}")
+
+
+def _check_node(name: str, job: dict[str, Any], comp: dict[str, Any] | None, diags: Diagnostics) -> None:
+    at = f"pipeline.yml#/jobs/{name}"
+    if not aml.NODE_NAME.match(name) or not name.isidentifier():
+        diags.add("SM2AML503", f"node name {name!r} is not legal", where=at)
+    if comp is None:
+        diags.add(
+            "SM2AML504",
+            f"node {name!r} uses component {job.get('component')!r}, which is missing",
+            where=f"{at}/component",
+        )
+        return
+    declared, given = comp.get("inputs") or {}, job.get("inputs") or {}
+    for key in given:
+        if key not in declared:
+            diags.add(
+                "SM2AML502",
+                f"node {name!r} binds input {key!r} its component does not declare",
+                where=f"{at}/inputs/{key}",
+            )
+    for key, port in declared.items():
+        if key not in given and not port.get("optional") and port.get("default") is None:
+            diags.add("SM2AML502", f"required input {key!r} of node {name!r} is not bound", where=f"{at}/inputs")
+    for key in job.get("outputs") or {}:
+        if key not in (comp.get("outputs") or {}):
+            diags.add(
+                "SM2AML502",
+                f"node {name!r} sets output {key!r} its component does not declare",
+                where=f"{at}/outputs/{key}",
+            )
+
+
+def _component_path(job: dict[str, Any]) -> str:
+    comp = job.get("component")
+    return comp.removeprefix("./") if isinstance(comp, str) else ""
+
+
+def _resolves(expr: str, inputs: dict[str, Any], outputs: dict[str, Any], job_outputs: dict[str, set[str]]) -> bool:
+    parts = expr.split(".")
+    match parts:
+        case ["parent", "inputs", name]:
+            return name in inputs
+        case ["parent", "outputs", name]:
+            return name in outputs
+        case ["parent", "jobs", node, "outputs", name]:
+            return name in job_outputs.get(node, set())
+        case ["name"] | ["output_name"]:
+            return True
+        case _:
+            return False
+
+
+def _strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{pointer}/{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{pointer}/{i}")
+    elif isinstance(value, str):
+        yield pointer, value

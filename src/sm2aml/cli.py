@@ -67,15 +67,15 @@ def _load(source: str, debug: bool):  # type: ignore[no-untyped-def]
 
 def _print_findings(diags: Diagnostics, source: str, limit: int | None = None) -> None:
     """A table on a terminal; one `where: severity code: message` line each otherwise."""
+    items = list(diags)
+    if not items:
+        return
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     from sm2aml.diagnostics import locate
 
-    items = list(diags)
-    if not items:
-        return
     shown = items[:limit] if limit else items
     console = Console(stderr=True)
     if console.is_terminal:
@@ -107,7 +107,8 @@ def convert(
         Compute, typer.Option(help="Serverless compute, or emitted compute clusters.")
     ] = Compute.serverless,
     storage_account: Annotated[str | None, typer.Option(help="Storage account behind the datastores.")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no findings (they are in the report).")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print every finding, infos included.")] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Convert a SageMaker pipeline into an Azure ML project folder."""
@@ -127,7 +128,10 @@ def convert(
         _fail(f"{output}: cannot write: {exc.strerror or exc}")
     checks = validate(output, azure=False)
     if not quiet:
-        _print_findings(diags, pipeline.source, limit=20)
+        from sm2aml.diagnostics import Diagnostics, Severity
+
+        notable = diags if verbose else Diagnostics(diags.at_least(Severity.WARNING))
+        _print_findings(notable, pipeline.source, limit=None if verbose else 20)
     _print_findings(checks, str(output))
     counts = {k: sum(1 for o in project.outcomes if o.outcome == k) for k in ("direct", "approximate", "manual")}
     typer.echo(

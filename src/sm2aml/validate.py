@@ -13,6 +13,7 @@ from sm2aml import aml
 from sm2aml.diagnostics import Diagnostics, Severity
 
 BINDING = re.compile(r"\$\{\{\s*(\S*?)\s*\}\}")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 OPTIONAL_BLOCK = re.compile(r"\$\[\[(.*?)\]\]", re.S)
 
 
@@ -41,7 +42,7 @@ def _load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
         diags.add("SM2AML504", f"{rel} is missing", where=rel)
         return None
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         diags.add("SM2AML505", f"{rel} is not valid YAML: {exc}", where=rel)
         return None

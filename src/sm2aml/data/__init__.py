@@ -13,4 +13,4 @@ import yaml
 def table(name: str) -> Any:
     """The parsed YAML table `name` (instance_types, images, iam)."""
     text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

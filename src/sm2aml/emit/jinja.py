@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import shlex
 from pathlib import Path
@@ -16,6 +17,8 @@ import yaml
 def yaml_scalar(value: Any) -> str:
     """Any scalar as a YAML scalar that loads back to exactly the same value."""
     if isinstance(value, str):
+        if value.isascii() and "\x7f" not in value:
+            return json.dumps(value)  # printable-ASCII JSON strings are YAML double-quoted scalars
         style: str | None = '"'
     elif value is None or isinstance(value, bool | int | float):
         style = None
@@ -53,10 +56,23 @@ def templates_root() -> Path:
     return Path(__file__).resolve().parents[3] / "templates"
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the user's cache folder (keyed by template content); none if not writable."""
+    if os.environ.get("SM2AML_NO_CACHE"):
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sm2aml" / "templates"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(base)) if os.access(base, os.W_OK) else None
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_root())),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

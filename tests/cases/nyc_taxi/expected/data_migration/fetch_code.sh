@@ -8,7 +8,7 @@ aws s3 cp s3://sm2aml-example-artifacts/NycTaxiFarePipeline/code/a69bd1fc5452592
 
 aws s3 cp s3://sm2aml-example-artifacts/NycTaxiFarePipeline/code/ecfdc5b580bb564a63176aa4f279a0c5277300ec41b00b5efbc46328f12cef17/transform.py components/transform_taxi_data/src/
 
-aws s3 cp s3://sm2aml-example-artifacts/NycTaxiFarePipeline/code/04b05538cbb2f0bed881b3ed485d36a5a487613405631f5dc987ea098cbe1998/sourcedir.tar.gz components/train_taxi_model/src/
+aws s3 cp s3://sm2aml-example-artifacts/NycTaxiFarePipeline/code/53114d7a3978018011b823cfbba258f8fff49db7f5a16a2b72ff7657c58338ac/sourcedir.tar.gz components/train_taxi_model/src/
 tar -xzf components/train_taxi_model/src/sourcedir.tar.gz -C components/train_taxi_model/src/
 rm components/train_taxi_model/src/sourcedir.tar.gz
 

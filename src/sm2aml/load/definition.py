@@ -60,6 +60,19 @@ _STEP_NAME = re.compile(r"[^.\[]+")
 
 def load_definition(text: str, *, source: str = "", name: str = "") -> ir.Pipeline:
     """Parse definition text; raise LoadError on anything that leaves no sensible pipeline."""
+    try:
+        return _load(text, source, name)
+    except RecursionError:
+        diag = Diagnostic(
+            code="SM2AML109",
+            severity=Severity.ERROR,
+            where="",
+            message="the document is nested too deeply to be a pipeline definition",
+        )
+        raise LoadError(diag, source) from None
+
+
+def _load(text: str, source: str, name: str) -> ir.Pipeline:
     doc = _parse_json(text, source, "")
     pointer = ""
     if isinstance(doc, dict) and isinstance(doc.get("PipelineDefinition"), str):
@@ -149,21 +162,30 @@ class _Builder:
                     f"{at}/Type",
                 )
                 continue
+            if any(p.name == item["Name"] for p in out):
+                self.fail("SM2AML109", f"parameter {item['Name']!r} is declared twice", f"{at}/Name")
+                continue
             default = item.get("DefaultValue")
             if not _scalar_fits(ptype, default):
                 self.fail(
                     "SM2AML109", f"default of {ptype} parameter {item['Name']!r} is {default!r}", f"{at}/DefaultValue"
                 )
             enum = item.get("EnumValues") or []
-            out.append(
-                ir.Parameter(
-                    name=item["Name"],
-                    type=ptype,
-                    default=default,
-                    enum_values=tuple(enum) if isinstance(enum, list) else (),
-                    where=at,
+            if not isinstance(enum, list) or not all(v is not None and _scalar_fits(ptype, v) for v in enum):
+                self.fail(
+                    "SM2AML109",
+                    f"EnumValues of parameter {item['Name']!r} must be a list of {ptype} values",
+                    f"{at}/EnumValues",
                 )
-            )
+                continue
+            if enum and default is not None and default not in enum:
+                self.diags.add(
+                    "SM2AML109",
+                    f"default {default!r} of parameter {item['Name']!r} is not one of its EnumValues",
+                    where=f"{at}/DefaultValue",
+                    severity=Severity.WARNING,
+                )
+            out.append(ir.Parameter(name=item["Name"], type=ptype, default=default, enum_values=tuple(enum), where=at))
         return tuple(out)
 
     # --- steps ---------------------------------------------------------------------------------
@@ -245,6 +267,11 @@ class _Builder:
         if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
             self.fail("SM2AML109", "RetryPolicies must be a list of objects", where)
             return ()
+        for i, r in enumerate(raw):
+            kinds = r.get("ExceptionType") or []
+            if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+                self.fail("SM2AML109", "ExceptionType must be a list of names", f"{where}/{i}/ExceptionType")
+                return ()
         return tuple(
             ir.RetryPolicy(
                 exception_types=tuple(str(e) for e in r.get("ExceptionType") or ()),
@@ -292,7 +319,7 @@ class _Builder:
                     self.fail("SM2AML109", "Std:Join needs a Values list", f"{where}/Std:Join")
                     values = []
                 return ir.Join(
-                    on=str(body.get("On", "")),
+                    on=str(body.get("On") or ""),
                     values=tuple(self.value(v, f"{where}/Std:Join/Values/{i}") for i, v in enumerate(values)),
                 )
             if key == "Std:JsonGet" and isinstance(body, dict):
@@ -331,6 +358,8 @@ class _Builder:
             return ir.ExperimentRef(name=rest)
         if head == "Steps" and (m := _STEP_NAME.match(rest)):
             step, tail = m.group(0), rest[m.end() :]
+            if tail.startswith(".PropertyFiles.") and len(tail) > len(".PropertyFiles."):
+                return ir.PropertyFileRef(step=step, name=tail[len(".PropertyFiles.") :])  # names may hold '-'
             parts = self.path(tail, text, where)
             if len(parts) == 2 and parts[0] == "PropertyFiles" and isinstance(parts[1], str):
                 return ir.PropertyFileRef(step=step, name=parts[1])

@@ -25,7 +25,7 @@ def upstream(pipeline: ir.Pipeline) -> dict[str, list[str]]:
         for expr in references(step):
             if isinstance(expr, ir.StepProp | ir.PropertyFileRef):
                 names.append(expr.step)
-        deps[step.name] = list(dict.fromkeys(n for n in names if n != step.name))
+        deps[step.name] = list(dict.fromkeys(names))
         for child in step.if_steps + step.else_steps:
             visit(child, step.name)
 

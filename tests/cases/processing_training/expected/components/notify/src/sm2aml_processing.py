@@ -45,9 +45,14 @@ def as_folder(container: str, local: str, scratch: str) -> str:
     return folder
 
 
+STRING_TOKENS = {tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
+
+
 def rewrite_text(text: str, mapping: dict[str, str]) -> str:
+    """Replace whole container paths (not parts of longer paths), longest first."""
     for container in sorted(mapping, key=len, reverse=True):
-        text = re.sub(re.escape(container) + r"(?=[/'\"\s]|$)", mapping[container].replace("\\", "/"), text)
+        pattern = r"(?<![\w./-])" + re.escape(container) + r"(?=[/'\"\s{]|$)"
+        text = re.sub(pattern, mapping[container].replace("\\", "/"), text)  # no backslash left to expand
     return text
 
 
@@ -56,11 +61,18 @@ def rewrite_python(source: str, mapping: dict[str, str], name: str) -> str:
     out = []
     tokens = tokenize.generate_tokens(io.StringIO(source).readline)
     for tok in tokens:
-        new = rewrite_text(tok.string, mapping) if tok.type == tokenize.STRING else tok.string
+        new = rewrite_text(tok.string, mapping) if tok.type in STRING_TOKENS else tok.string
         if new != tok.string:
             print(f"sm2aml: {name}:{tok.start[0]}:{tok.start[1] + 1}: {tok.string} -> {new}", file=sys.stderr)
         out.append(tok._replace(string=new))
     return tokenize.untokenize(out)
+
+
+def rewrite_line(line: str, mapping: dict[str, str], name: str, number: int) -> str:
+    new = rewrite_text(line, mapping)
+    if new != line:
+        print(f"sm2aml: {name}:{number}: {line.strip()} -> {new.strip()}", file=sys.stderr)
+    return new
 
 
 def copy_code(src: str, dst: str, mapping: dict[str, str]) -> None:
@@ -76,7 +88,7 @@ def copy_code(src: str, dst: str, mapping: dict[str, str]) -> None:
                     text = rewrite_python(f.read(), mapping, rel)
             elif file.endswith(TEXT_SUFFIXES):
                 with open(path, encoding="utf-8") as f:
-                    text = rewrite_text(f.read(), mapping)
+                    text = "".join(rewrite_line(line, mapping, rel, n) for n, line in enumerate(f, 1))
             else:
                 shutil.copy2(path, os.path.join(target, file))
                 continue
@@ -97,7 +109,10 @@ def main(argv: list[str]) -> int:
     copy_code(code, copy, {**data_maps, **code_maps})
     args = [rewrite_text(a, {**data_maps, **code_maps}) for a in command]
     print("sm2aml: running " + " ".join(args), file=sys.stderr, flush=True)
-    return subprocess.call(args, cwd=copy)
+    try:
+        return subprocess.call(args, cwd=copy)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

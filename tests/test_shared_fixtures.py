@@ -13,7 +13,7 @@ from sm2aml.rules import RULES, convert, unsupported
 from sm2aml.validate import validate
 
 FILES = sorted(SHARED_FIXTURES.glob("*.json")) if SHARED_FIXTURES.is_dir() else []
-IN_SCOPE = {t for t, rule in RULES.items() if rule not in (unsupported.convert, unsupported.condition)}
+IN_SCOPE = {t for t, rule in RULES.items() if rule is not unsupported.convert}
 
 pytestmark = pytest.mark.skipif(not FILES, reason="../shared/fixtures is not present")
 
@@ -37,14 +37,10 @@ def test_fixture_loads_converts_and_validates(path: Path, tmp_path: Path) -> Non
     # every in-scope step becomes a node; every other step is reported by name
     nodes_by_step = {o.step: o.node for o in project.outcomes}
     for step in pipeline.all_steps():
-        if step.type in IN_SCOPE and not _inside_condition(pipeline, step.name):
+        if step.type in IN_SCOPE:
             assert nodes_by_step[step.name] is not None, step.name
         elif step.type not in IN_SCOPE:
             assert any(step.name in d.message for d in diags), f"{step.name} not reported"
     assert {o.step for o in project.outcomes} == {s.name for s in pipeline.all_steps()}
     write(emit(project), tmp_path / "out")
     assert [d.one_line() for d in validate(tmp_path / "out", azure=True)] == []
-
-
-def _inside_condition(pipeline, name: str) -> bool:  # type: ignore[no-untyped-def]
-    return name not in {s.name for s in pipeline.steps}

@@ -149,7 +149,6 @@ CODES: dict[str, Code] = {
     "SM2AML210": Code(
         WARN, "Credential-like value not copied", "Store the value in Azure Key Vault and read it at run time."
     ),
-    "SM2AML211": Code(ERR, "Step left out", "Rebuild this step by hand in Azure ML."),
     "SM2AML212": Code(WARN, "Checkpointing differs", "Write checkpoints to an output folder and resume from it."),
     "SM2AML301": Code(INFO, "S3 bucket becomes a datastore", "Copy the data with data_migration/azcopy.sh."),
     "SM2AML302": Code(INFO, "IAM role becomes a managed identity", "Run identity/create_identities.sh once."),
@@ -188,7 +187,6 @@ CODES: dict[str, Code] = {
         "Reference to a step that was not converted",
         "A pipeline input stands in for the value; set it when submitting.",
     ),
-    "SM2AML405": Code(WARN, "Condition not applied", "Branch steps are left out; add control flow by hand."),
     "SM2AML406": Code(WARN, "Parameter type changed", ""),
     "SM2AML407": Code(INFO, "Experiment configuration mapped", ""),
     "SM2AML501": Code(ERR, "Output folder exists and is not empty", "Pass --force to replace it."),

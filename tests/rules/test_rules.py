@@ -307,7 +307,6 @@ def test_metric_definitions_are_reported_with_mlflow_guidance() -> None:
         "Transform",
         "Model",
         "RegisterModel",
-        "Fail",
         "Lambda",
         "Callback",
         "EMR",
@@ -344,19 +343,22 @@ def test_consumers_of_unconverted_steps_get_a_stand_in_input() -> None:
     assert "SM2AML404" in codes(diags)
 
 
-def test_condition_branches_are_reported_step_by_step() -> None:
+def test_condition_branches_become_gated_nodes() -> None:
     cond = {
         "Name": "Check",
         "Type": "Condition",
         "Arguments": {
             "Conditions": [{"Type": "Equals", "LeftValue": 1, "RightValue": 1}],
             "IfSteps": [processing("Inner")],
-            "ElseSteps": [{"Name": "Stop", "Type": "Fail", "Arguments": {}}],
+            "ElseSteps": [{"Name": "Stop", "Type": "Fail", "Arguments": {"ErrorMessage": "no"}}],
         },
     }
-    project, diags = run([cond])
-    assert {o.step for o in project.outcomes} == {"Check", "Inner", "Stop"}
-    assert diags.codes().count("SM2AML211") == 2 and "SM2AML405" in codes(diags)
+    project, _ = run([cond])
+    assert {(o.step, o.node) for o in project.outcomes} == {("Check", "check"), ("Inner", "inner"), ("Stop", "stop")}
+    commands = {c.name: c.command for c in project.components}
+    assert commands["inner"].startswith('if [ "$(cat ${{inputs.gate_check}}/outcome 2>/dev/null)" = "true" ]; then ')
+    assert commands["stop"].startswith('if [ "$(cat ${{inputs.gate_check}}/outcome 2>/dev/null)" = "false" ]; then ')
+    assert "exit 1" in commands["stop"]
 
 
 def test_execution_variables_in_arguments_are_approximated() -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from sm2aml import aml, ir
 from sm2aml.config import Options
 from sm2aml.diagnostics import Diagnostics
 from sm2aml.load.graph import upstream
-from sm2aml.rules import nodes, processing, training, unsupported
+from sm2aml.rules import condition, nodes, processing, training, unsupported
 from sm2aml.rules.context import Context
 
 Rule = Callable[[ir.Step, Context], None]
@@ -17,12 +18,12 @@ Rule = Callable[[ir.Step, Context], None]
 RULES: dict[str, Rule] = {
     "Processing": processing.convert,
     "Training": training.convert,
-    "Condition": unsupported.condition,
+    "Condition": condition.convert,
     "Tuning": unsupported.convert,
     "Transform": unsupported.convert,
     "Model": unsupported.convert,
     "RegisterModel": unsupported.convert,
-    "Fail": unsupported.convert,
+    "Fail": condition.fail,
     "Lambda": unsupported.convert,
     "Callback": unsupported.convert,
     "EMR": unsupported.convert,
@@ -34,15 +35,14 @@ RULES: dict[str, Rule] = {
 
 
 def coverage() -> list[tuple[str, str, str]]:
-    """(step type, Azure ML construct, status) for every registered step type."""
+    """(step type, what it becomes, status) for every registered step type, from the rules themselves."""
     rows = []
     for step_type, rule in RULES.items():
         if rule is unsupported.convert:
             rows.append((step_type, unsupported.GUIDANCE[step_type], "manual (reported)"))
-        elif rule is unsupported.condition:
-            rows.append((step_type, "control flow", "manual (reported)"))
         else:
-            rows.append((step_type, "command component + node", "converted"))
+            summary = (sys.modules[rule.__module__].__doc__ or "").strip().splitlines()[0]
+            rows.append((step_type, summary, "converted"))
     return rows
 
 
@@ -82,30 +82,18 @@ def convert(pipeline: ir.Pipeline, options: Options | None = None) -> tuple[aml.
 
 
 def _ordered(pipeline: ir.Pipeline) -> list[ir.Step]:
-    """Top-level steps in dependency order, ties kept in definition order (branches go with conditions)."""
+    """Every step, branch steps included, in dependency order; ties keep definition order."""
     deps = upstream(pipeline)
-    top = {s.name: s for s in pipeline.steps}
-    nested_owner: dict[str, str] = {}
-    for step in pipeline.steps:
-        stack = list(step.if_steps + step.else_steps)
-        while stack:
-            inner = stack.pop()
-            nested_owner[inner.name] = step.name
-            stack.extend(inner.if_steps + inner.else_steps)
+    steps = list(pipeline.all_steps())
     done: set[str] = set()
     order: list[ir.Step] = []
-    while len(order) < len(top):
-        for name, step in top.items():
-            if name in done:
-                continue
-            needs = {nested_owner.get(d, d) for d in deps[name]} - {name}
-            if needs <= done:
-                done.add(name)
-                order.append(step)
-                break
-        else:  # a cycle the loader did not see; keep definition order for the rest
-            order += [s for n, s in top.items() if n not in done]
+    while len(order) < len(steps):
+        ready = next((s for s in steps if s.name not in done and set(deps[s.name]) <= done), None)
+        if ready is None:  # a cycle the loader did not see; keep definition order for the rest
+            order += [s for s in steps if s.name not in done]
             break
+        done.add(ready.name)
+        order.append(ready)
     return order
 
 

@@ -26,6 +26,8 @@ class NodeDraft:
     environment_variables: dict[str, str] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)  # instance_type, instance_count, compute, timeout
     src_files: dict[str, str] = field(default_factory=dict)
+    code: str | None = "./src"
+    gates: tuple[tuple[str, bool], ...] = ()  # (condition node, outcome it needs) from enclosing conditions
     deterministic: bool = True
     after: list[str] = field(default_factory=list)  # node names to wait for without a data edge
 
@@ -64,6 +66,7 @@ class Context:
     # (step name, property path) -> the node output that carries it
     step_outputs: dict[tuple[str, tuple[ir.PathPart, ...]], aml.NodeOutput] = field(default_factory=dict)
     step_nodes: dict[str, str] = field(default_factory=dict)  # step name -> node name
+    gates: dict[str, tuple[tuple[str, bool], ...]] = field(default_factory=dict)  # branch step -> its gates
 
     def where(self, step: ir.Step, *keys: str | int) -> str:
         return "/".join([step.where, *(str(k) for k in keys)])

@@ -17,7 +17,7 @@ def start(ctx: Context, step: ir.Step) -> NodeDraft:
     """A fresh draft for a step: legal unique node and component names."""
     node = ctx.node_names.take(step.name)
     component = ctx.component_names.take(f"{ctx.options.prefix}{step.name}")
-    draft = NodeDraft(step=step, name=node, component=component)
+    draft = NodeDraft(step=step, name=node, component=component, gates=ctx.gates.get(step.name, ()))
     ctx.drafts[node] = draft
     ctx.step_nodes[step.name] = node
     return draft
@@ -87,48 +87,78 @@ def step_settings(ctx: Context, draft: NodeDraft, role_arn: ir.Value, where: str
 
 
 def freeze(ctx: Context) -> tuple[list[aml.Node], list[aml.Component]]:
-    """Turn drafts into nodes and components, adding ordering outputs where DependsOn needs them."""
+    """Turn drafts into nodes and components: ordering outputs for DependsOn, condition gates, wiring."""
     waited_on = {name for draft in ctx.drafts.values() for name in draft.after}
+    gates = _inherited_gates(ctx)
     nodes, components = [], []
     for draft in ctx.drafts.values():
-        outputs = dict(draft.outputs)
-        command = draft.command
-        if draft.name in waited_on:
-            outputs[DONE_OUTPUT] = aml.Port(type="uri_folder", description="Written when this step is done")
-            command = f"{command} && echo done > ${{{{outputs.{DONE_OUTPUT}}}}}/{draft.name}"
-        inputs, bindings = dict(draft.inputs), dict(draft.bindings)
+        outputs, inputs, bindings = dict(draft.outputs), dict(draft.inputs), dict(draft.bindings)
         for upstream in draft.after:
             key = draft.io_names.take(f"after_{upstream}")
             inputs[key] = aml.Port(type="uri_folder", optional=True, description=f"Runs after {upstream}")
             bindings[key] = aml.NodeOutput(node=upstream, output=DONE_OUTPUT)
-        step = draft.step
-        components.append(
-            aml.Component(
-                name=draft.component,
-                display_name=step.display_name or step.name,
-                description=step.description or f"Converted from SageMaker {step.type} step {step.name}",
-                command=command,
-                environment=draft.environment,
-                inputs=inputs,
-                outputs=outputs,
-                is_deterministic=draft.deterministic,
-                src_files=draft.src_files,
+        tests = []
+        for condition, expected in gates[draft.name]:
+            key = draft.io_names.take(f"gate_{condition}")
+            inputs[key] = aml.Port(type="uri_folder", description=f"Outcome of condition {condition}")
+            bindings[key] = aml.NodeOutput(node=condition, output="outcome")
+            tests.append(f'[ "$(cat ${{{{inputs.{key}}}}}/outcome 2>/dev/null)" = "{str(expected).lower()}" ]')
+        command = draft.command
+        if tests:
+            skipped = expressions.shell_literal(
+                f"sm2aml: {draft.step.name} skipped: its condition branch was not taken"
             )
-        )
-        s = draft.settings
-        nodes.append(
-            aml.Node(
-                name=draft.name,
-                component=draft.component,
-                display_name=step.display_name or step.name,
-                description=step.description or "",
-                inputs=bindings,
-                environment_variables=draft.environment_variables,
-                instance_type=s.get("instance_type"),
-                instance_count=s.get("instance_count"),
-                timeout=s.get("timeout"),
-                compute=s.get("compute"),
-                identity=s.get("identity"),
-            )
-        )
+            command = f"if {' && '.join(tests)}; then {command}; else echo {skipped}; fi"
+        if draft.name in waited_on:
+            outputs[DONE_OUTPUT] = aml.Port(type="uri_folder", description="Written when this step is done")
+            command = f"{command} && echo done > ${{{{outputs.{DONE_OUTPUT}}}}}/{draft.name}"
+        components.append(_component(draft, command, inputs, outputs))
+        nodes.append(_node(draft, bindings))
     return nodes, components
+
+
+def _inherited_gates(ctx: Context) -> dict[str, tuple[tuple[str, bool], ...]]:
+    """A node's own gates plus those of every node it reads from: a skipped step's consumers skip too."""
+    out: dict[str, tuple[tuple[str, bool], ...]] = {}
+    for draft in ctx.drafts.values():
+        gates = list(draft.gates)
+        upstream = [b.node for b in draft.bindings.values() if isinstance(b, aml.NodeOutput)] + draft.after
+        for name in upstream:
+            gates += [g for g in out.get(name, ()) if g[0] != draft.name]
+        out[draft.name] = tuple(dict.fromkeys(gates))
+    return out
+
+
+def _component(
+    draft: NodeDraft, command: str, inputs: dict[str, aml.Port], outputs: dict[str, aml.Port]
+) -> aml.Component:
+    step = draft.step
+    return aml.Component(
+        name=draft.component,
+        display_name=step.display_name or step.name,
+        description=step.description or f"Converted from SageMaker {step.type} step {step.name}",
+        command=command,
+        environment=draft.environment,
+        code=draft.code,
+        inputs=inputs,
+        outputs=outputs,
+        is_deterministic=draft.deterministic,
+        src_files=draft.src_files,
+    )
+
+
+def _node(draft: NodeDraft, bindings: dict[str, aml.Binding]) -> aml.Node:
+    step, s = draft.step, draft.settings
+    return aml.Node(
+        name=draft.name,
+        component=draft.component,
+        display_name=step.display_name or step.name,
+        description=step.description or "",
+        inputs=bindings,
+        environment_variables=draft.environment_variables,
+        instance_type=s.get("instance_type"),
+        instance_count=s.get("instance_count"),
+        timeout=s.get("timeout"),
+        compute=s.get("compute"),
+        identity=s.get("identity"),
+    )

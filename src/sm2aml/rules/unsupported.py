@@ -10,7 +10,6 @@ GUIDANCE = {
     "Transform": "a parallel node or a batch endpoint deployment",
     "Model": "a model registration (az ml model create) or an endpoint deployment",
     "RegisterModel": "a model registration in the workspace or a registry",
-    "Fail": "a node that prints the message and exits 1, gated by the condition outcome",
     "Lambda": "an Azure Function called from a command node, or the function's code in a command node",
     "Callback": "an Azure Service Bus / Event Grid integration outside the pipeline",
     "EMR": "an Azure ML spark node or an Azure Databricks / Synapse job",
@@ -29,24 +28,3 @@ def convert(step: ir.Step, ctx: Context) -> None:
         where=step.where,
     )
     ctx.outcome(step, what, "manual")
-
-
-def condition(step: ir.Step, ctx: Context) -> None:
-    ctx.diags.add(
-        "SM2AML405",
-        f"condition step {step.name!r} is not applied: the "
-        f"{len(step.if_steps)} if-step(s) and {len(step.else_steps)} else-step(s) are left out",
-        where=f"{step.where}/Arguments/Conditions",
-    )
-    ctx.outcome(step, "control flow (not converted)", "manual")
-    for branch in (step.if_steps, step.else_steps):
-        for inner in branch:
-            leave_out(inner, ctx, f"it sits in a branch of condition {step.name!r}")
-
-
-def leave_out(step: ir.Step, ctx: Context, why: str) -> None:
-    ctx.diags.add("SM2AML211", f"{step.type} step {step.name!r} is left out: {why}", where=step.where)
-    ctx.outcome(step, "left out", "manual")
-    for branch in (step.if_steps, step.else_steps):
-        for inner in branch:
-            leave_out(inner, ctx, f"it sits in a branch of condition {step.name!r}")

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from importlib import resources
 
-LAUNCHERS = {"processing": "sm2aml_processing.py", "training": "sm2aml_training.py"}
+LAUNCHERS = {
+    "processing": "sm2aml_processing.py",
+    "training": "sm2aml_training.py",
+    "condition": "sm2aml_condition.py",
+}
 
 
 def source(kind: str) -> str:
     """The text of a launcher, as it is copied into a component's src/ folder."""
-    module = {"processing": "processing.py", "training": "training.py"}[kind]
+    module = f"{kind}.py"
+    if kind not in LAUNCHERS:
+        raise KeyError(kind)
     return resources.files(__package__).joinpath(module).read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from sm2aml.diagnostics import Diagnostic
 
@@ -98,11 +98,15 @@ class Port:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Component:
+    """A component; `kind` command, parallel or spark. `settings` holds the kind's own keys as YAML data."""
+
     name: str
     display_name: str
     description: str
     command: str
     environment: str
+    kind: str = "command"
+    settings: dict[str, Any] = field(default_factory=dict)
     code: str | None = "./src"
     inputs: dict[str, Port] = field(default_factory=dict)
     outputs: dict[str, Port] = field(default_factory=dict)
@@ -112,8 +116,12 @@ class Component:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Node:
+    """A pipeline job; `kind` command, sweep (component is the trial), parallel or spark."""
+
     name: str
     component: str
+    kind: str = "command"
+    settings: dict[str, Any] = field(default_factory=dict)  # the kind's own keys (search_space, limits, …)
     display_name: str = ""
     description: str = ""
     inputs: dict[str, Binding] = field(default_factory=dict)

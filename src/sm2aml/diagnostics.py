@@ -189,6 +189,11 @@ CODES: dict[str, Code] = {
     ),
     "SM2AML406": Code(WARN, "Parameter type changed", ""),
     "SM2AML407": Code(INFO, "Experiment configuration mapped", ""),
+    "SM2AML408": Code(
+        WARN,
+        "Node cannot be gated by its condition",
+        "Only command jobs can be skipped; move the step out of the branch or guard it by hand.",
+    ),
     "SM2AML501": Code(ERR, "Output folder exists and is not empty", "Pass --force to replace it."),
     "SM2AML502": Code(ERR, "Binding does not resolve", "This is a defect in the conversion; please report it."),
     "SM2AML503": Code(ERR, "Illegal name", "This is a defect in the conversion; please report it."),

@@ -67,17 +67,25 @@ def _check_component(doc: dict[str, Any], path: Path, rel: str, diags: Diagnosti
     env = doc.get("environment")
     if isinstance(env, str) and env.startswith("file:") and not (path.parent / env[5:]).is_file():
         diags.add("SM2AML504", f"environment file {env[5:]} does not exist", where=f"{rel}#/environment")
-    command = str(doc.get("command") or "")
-    optional_text = " ".join(OPTIONAL_BLOCK.findall(command))
-    for expr in BINDING.findall(command):
-        section, _, key = expr.partition(".")
-        if section not in ports or key not in ports[section]:
-            diags.add("SM2AML502", f"command binding ${{{{{expr}}}}} does not resolve", where=f"{rel}#/command")
-        elif section == "inputs" and (ports["inputs"][key] or {}).get("optional") and expr not in optional_text:
-            diags.add("SM2AML502", f"optional input {key} is used outside $[[…]]", where=f"{rel}#/command")
-    for pointer, text in _strings(doc, ""):
-        if pointer != "/command" and BINDING.search(text):
-            diags.add("SM2AML502", f"binding {text!r} outside the command", where=f"{rel}#{pointer}")
+    _check_component_bindings(doc, ports, rel, diags)
+
+
+def _check_component_bindings(
+    doc: dict[str, Any], ports: dict[str, dict[str, Any]], rel: str, diags: Diagnostics
+) -> None:
+    """Bindings (command, parallel task, spark args …) name declared ports; optional ones sit in $[[…]]."""
+    for pointer, text in _strings({k: v for k, v in doc.items() if k not in ("inputs", "outputs")}, ""):
+        optional_text = " ".join(OPTIONAL_BLOCK.findall(text))
+        for expr in BINDING.findall(text):
+            section, _, key = expr.partition(".")
+            if section not in ports or key not in ports[section]:
+                diags.add("SM2AML502", f"binding ${{{{{expr}}}}} does not resolve", where=f"{rel}#{pointer}")
+            elif section == "inputs" and (ports["inputs"][key] or {}).get("optional") and expr not in optional_text:
+                diags.add("SM2AML502", f"optional input {key} is used outside $[[…]]", where=f"{rel}#{pointer}")
+    for section in ("inputs", "outputs"):
+        for pointer, text in _strings(doc.get(section) or {}, f"/{section}"):
+            if BINDING.search(text):
+                diags.add("SM2AML502", f"binding {text!r} in a declaration", where=f"{rel}#{pointer}")
 
 
 def _check_pipeline(doc: dict[str, Any], out: Path, components: dict[str, dict[str, Any]], diags: Diagnostics) -> None:
@@ -90,7 +98,9 @@ def _check_pipeline(doc: dict[str, Any], out: Path, components: dict[str, dict[s
     inputs, outputs = doc.get("inputs") or {}, doc.get("outputs") or {}
     for pointer, text in _strings(doc, ""):
         for expr in BINDING.findall(text):
-            if not _resolves(expr, inputs, outputs, job_outputs):
+            job = jobs.get(pointer.split("/")[2]) if pointer.startswith("/jobs/") else None
+            space = set((job or {}).get("search_space") or {})
+            if not _resolves(expr, inputs, outputs, job_outputs, space):
                 diags.add("SM2AML502", f"binding ${{{{{expr}}}}} does not resolve", where=f"pipeline.yml#{pointer}")
 
 
@@ -126,11 +136,13 @@ def _check_node(name: str, job: dict[str, Any], comp: dict[str, Any] | None, dia
 
 
 def _component_path(job: dict[str, Any]) -> str:
-    comp = job.get("component")
+    comp = job.get("trial") if job.get("type") == "sweep" else job.get("component")
     return comp.removeprefix("./") if isinstance(comp, str) else ""
 
 
-def _resolves(expr: str, inputs: dict[str, Any], outputs: dict[str, Any], job_outputs: dict[str, set[str]]) -> bool:
+def _resolves(
+    expr: str, inputs: dict[str, Any], outputs: dict[str, Any], job_outputs: dict[str, set[str]], space: set[str]
+) -> bool:
     parts = expr.split(".")
     match parts:
         case ["parent", "inputs", name]:
@@ -139,6 +151,8 @@ def _resolves(expr: str, inputs: dict[str, Any], outputs: dict[str, Any], job_ou
             return name in outputs
         case ["parent", "jobs", node, "outputs", name]:
             return name in job_outputs.get(node, set())
+        case ["search_space", name]:
+            return name in space
         case ["name"] | ["output_name"]:
             return True
         case _:

@@ -28,6 +28,12 @@ def yaml_scalar(value: Any) -> str:
     return text.removesuffix("\n...\n").rstrip("\n")
 
 
+def yaml_block(value: dict[str, Any], indent: int) -> str:
+    """A mapping as block YAML, every line indented by `indent` spaces (no trailing newline)."""
+    text = yaml.safe_dump(value, sort_keys=False, default_flow_style=False, allow_unicode=True, width=float("inf"))
+    return "\n".join(" " * indent + line for line in text.rstrip("\n").splitlines())
+
+
 def shell_word(value: Any) -> str:
     """A shell word that stands for exactly this text."""
     return shlex.quote(str(value))
@@ -79,7 +85,9 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(yaml=yaml_scalar, shell=shell_word, md=md_cell, line=one_line, json=to_json)
+    env.filters.update(
+        yaml=yaml_scalar, yaml_block=yaml_block, shell=shell_word, md=md_cell, line=one_line, json=to_json
+    )
     return env
 
 

@@ -88,6 +88,8 @@ def _node(node: aml.Node) -> dict[str, Any]:
     return {
         "name": node.name,
         "component": node.component,
+        "kind": node.kind,
+        "settings": node.settings,
         "display_name": node.display_name,
         "description": node.description,
         "compute": node.compute,

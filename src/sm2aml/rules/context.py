@@ -27,6 +27,10 @@ class NodeDraft:
     settings: dict[str, Any] = field(default_factory=dict)  # instance_type, instance_count, compute, timeout
     src_files: dict[str, str] = field(default_factory=dict)
     code: str | None = "./src"
+    kind: str = "command"  # node kind: command, sweep, parallel, spark
+    component_kind: str = "command"
+    node_settings: dict[str, Any] = field(default_factory=dict)
+    component_settings: dict[str, Any] = field(default_factory=dict)
     gates: tuple[tuple[str, bool], ...] = ()  # (condition node, outcome it needs) from enclosing conditions
     deterministic: bool = True
     after: list[str] = field(default_factory=list)  # node names to wait for without a data edge

@@ -104,7 +104,14 @@ def freeze(ctx: Context) -> tuple[list[aml.Node], list[aml.Component]]:
             bindings[key] = aml.NodeOutput(node=condition, output="outcome")
             tests.append(f'[ "$(cat ${{{{inputs.{key}}}}}/outcome 2>/dev/null)" = "{str(expected).lower()}" ]')
         command = draft.command
-        if tests:
+        if tests and draft.component_kind != "command":
+            ctx.diags.add(
+                "SM2AML408",
+                f"{draft.step.name!r} is a {draft.component_kind} job, which cannot be "
+                "guarded by its condition: it runs whichever branch is taken",
+                where=draft.step.where,
+            )
+        elif tests:
             skipped = expressions.shell_literal(
                 f"sm2aml: {draft.step.name} skipped: its condition branch was not taken"
             )
@@ -139,6 +146,8 @@ def _component(
         description=step.description or f"Converted from SageMaker {step.type} step {step.name}",
         command=command,
         environment=draft.environment,
+        kind=draft.component_kind,
+        settings=draft.component_settings,
         code=draft.code,
         inputs=inputs,
         outputs=outputs,
@@ -152,6 +161,8 @@ def _node(draft: NodeDraft, bindings: dict[str, aml.Binding]) -> aml.Node:
     return aml.Node(
         name=draft.name,
         component=draft.component,
+        kind=draft.kind,
+        settings=draft.node_settings,
         display_name=step.display_name or step.name,
         description=step.description or "",
         inputs=bindings,

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from typing import Any
 
 _TOKEN = re.compile(r"""\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]""")
+
+
 def _boolean(text: str) -> bool:
     return text.strip().lower() == "true"
 

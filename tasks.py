@@ -42,9 +42,16 @@ def ensure_env() -> None:
 
 
 def demo() -> None:
+    """Convert the NYC taxi SageMaker pipeline, validate the Azure ML project, run it here, print the scores."""
+    example = ROOT / "examples" / "sagemaker_nyc_taxi"
     out = ROOT / "nyc_taxi_azureml"
-    run(BIN / "sm2aml", "convert", "examples/sagemaker_nyc_taxi/pipeline.json", "-o", out, "--force")
+    run_dir = out / ".runs" / "demo"
+    run(BIN / "sm2aml", "convert", example / "pipeline.json", "-o", out, "--force", "--code-dir", example / "code")
     run(BIN / "sm2aml", "validate", out)
+    run(BIN / "sm2aml", "run", out, "--run-dir", run_dir, "--input", f"input_data_url={example / 'data'}")
+    report = run_dir / "score_taxi_model" / "outputs" / "evaluation" / "evaluation.json"
+    print(f"\nscores ({report.relative_to(ROOT)}):")
+    print(report.read_text(encoding="utf-8"))
 
 
 def test() -> None:

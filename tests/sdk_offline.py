@@ -42,6 +42,10 @@ def _s3_upload(local_path: str, desired_s3_uri: str, **_: Any) -> str:
     return prefix if os.path.isdir(local_path) else f"{prefix}/{os.path.basename(local_path)}"
 
 
+def _s3_upload_string(body: str, desired_s3_uri: str, **_: Any) -> str:
+    return desired_s3_uri
+
+
 def _tar_and_upload_dir(
     session: Any, bucket: str, s3_key_prefix: str, script: str, directory: str | None = None, **_: Any
 ) -> Any:
@@ -78,6 +82,7 @@ def offline_sdk(base: Path) -> Iterator[None]:
         mock.patch("sagemaker.session.Session.default_bucket", lambda self: BUCKET),
         mock.patch("sagemaker.session.Session.upload_data", _upload_data),
         mock.patch("sagemaker.s3.S3Uploader.upload", staticmethod(_s3_upload)),
+        mock.patch("sagemaker.s3.S3Uploader.upload_string_as_file_body", staticmethod(_s3_upload_string)),
         mock.patch("sagemaker.fw_utils.tar_and_upload_dir", _tar_and_upload_dir),
         mock.patch("sagemaker.estimator.tar_and_upload_dir", _tar_and_upload_dir),
         mock.patch("sagemaker.telemetry.telemetry_logging._send_telemetry_request"),

@@ -14,7 +14,7 @@ from sm2aml import aml
 @dataclass(frozen=True, slots=True)
 class File:
     path: str  # relative, forward slashes
-    text: str
+    text: str | bytes
     executable: bool = False
 
 
@@ -43,7 +43,10 @@ def write(files: list[File], out: Path, *, force: bool = False) -> None:
         for file in files:
             target = staging / file.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(file.text, encoding="utf-8", newline="\n")
+            if isinstance(file.text, bytes):
+                target.write_bytes(file.text)
+            else:
+                target.write_text(file.text, encoding="utf-8", newline="\n")
             if file.executable:
                 target.chmod(0o755)
         if out.exists():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -60,7 +59,7 @@ COPY = {
 def test_substitute_drops_optional_blocks_without_values() -> None:
     assert substitute("a ${{inputs.x}} $[[--y ${{inputs.y}}]]", {"inputs.x": "1"}) == "a 1 "
     assert substitute("a $[[--y ${{inputs.y}}]]", {"inputs.y": "2"}) == "a --y 2"
-    with pytest.raises(RunError, match="inputs.z"):
+    with pytest.raises(RunError, match=r"inputs\.z"):
         substitute("${{inputs.z}}", {})
 
 

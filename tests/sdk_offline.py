@@ -37,12 +37,12 @@ def _upload_data(self: Any, path: str, bucket: str | None = None, key_prefix: st
     return prefix if os.path.isdir(path) else f"{prefix}/{os.path.basename(path)}"
 
 
-def _s3_upload(local_path: str, desired_s3_uri: str, **_: Any) -> str:
+def _s3_upload(local_path: str, desired_s3_uri: str, *_: Any, **__: Any) -> str:
     prefix = desired_s3_uri.rstrip("/")
     return prefix if os.path.isdir(local_path) else f"{prefix}/{os.path.basename(local_path)}"
 
 
-def _s3_upload_string(body: str, desired_s3_uri: str, **_: Any) -> str:
+def _s3_upload_string(body: Any, desired_s3_uri: str, *_: Any, **__: Any) -> str:
     return desired_s3_uri
 
 
@@ -83,6 +83,7 @@ def offline_sdk(base: Path) -> Iterator[None]:
         mock.patch("sagemaker.session.Session.upload_data", _upload_data),
         mock.patch("sagemaker.s3.S3Uploader.upload", staticmethod(_s3_upload)),
         mock.patch("sagemaker.s3.S3Uploader.upload_string_as_file_body", staticmethod(_s3_upload_string)),
+        mock.patch("sagemaker.s3.S3Uploader.upload_bytes", staticmethod(_s3_upload_string)),
         mock.patch("sagemaker.fw_utils.tar_and_upload_dir", _tar_and_upload_dir),
         mock.patch("sagemaker.estimator.tar_and_upload_dir", _tar_and_upload_dir),
         mock.patch("sagemaker.telemetry.telemetry_logging._send_telemetry_request"),

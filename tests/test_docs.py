@@ -26,3 +26,13 @@ def test_documented_titles_match_the_catalogue() -> None:
 def test_codes_follow_the_numbering_scheme() -> None:
     for code in CODES:
         assert re.fullmatch(r"SM2AML[1-5]\d\d", code), code
+
+
+def test_rules_md_is_the_current_coverage_matrix() -> None:
+    from sm2aml.emit.coverage import markdown
+    from sm2aml.rules import coverage
+
+    rules_md = DOC.parent / "rules.md"
+    assert rules_md.read_text(encoding="utf-8") == markdown(coverage()), (
+        "docs/rules.md is stale: python -m sm2aml rules --format markdown > docs/rules.md"
+    )

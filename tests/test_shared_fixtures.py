@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import SHARED_FIXTURES
 
 from sm2aml import emit, load, write
 from sm2aml.rules import RULES, convert, unsupported
 from sm2aml.validate import validate
+from tests.conftest import SHARED_FIXTURES
 
 FILES = sorted(SHARED_FIXTURES.glob("*.json")) if SHARED_FIXTURES.is_dir() else []
 IN_SCOPE = {t for t, rule in RULES.items() if rule is not unsupported.convert}
@@ -34,10 +34,13 @@ def test_fixture_loads_converts_and_validates(path: Path, tmp_path: Path) -> Non
     pipeline = load(path)
     assert sorted(s.name for s in pipeline.all_steps()) == sorted(s["Name"] for s in _steps(raw["Steps"]))
     project, diags = convert(pipeline)
-    # every in-scope step becomes a node; every other step is reported by name
+    # every in-scope step becomes a node (a model definition: the node that serves it, if any, and a finding
+    # naming it); every other step is reported by name
     nodes_by_step = {o.step: o.node for o in project.outcomes}
     for step in pipeline.all_steps():
-        if step.type in IN_SCOPE:
+        if step.type == "Model":
+            assert any(d.code in ("SM2AML232", "SM2AML233") and step.name in d.message for d in diags), step.name
+        elif step.type in IN_SCOPE:
             assert nodes_by_step[step.name] is not None, step.name
         elif step.type not in IN_SCOPE:
             assert any(step.name in d.message for d in diags), f"{step.name} not reported"

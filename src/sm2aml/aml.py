@@ -13,6 +13,8 @@ Scalar: TypeAlias = str | int | float | bool | None
 
 DATA_TYPES = frozenset({"uri_folder", "uri_file", "mltable", "mlflow_model", "custom_model"})
 RESERVED_IO_NAMES = frozenset({"path", "ld_library_path", "user", "logname", "home", "pwd", "shell"})
+# Plain scalars YAML 1.1 reads as booleans or null: never a key of ours, even if the templates quote nothing.
+YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
 NODE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 COMPONENT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 IO_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
@@ -36,7 +38,7 @@ class Names:
 
     def take(self, text: str) -> str:
         base = snake(text)
-        if keyword.iskeyword(base) or base in RESERVED_IO_NAMES:
+        if keyword.iskeyword(base) or base in RESERVED_IO_NAMES or base in YAML_WORDS:
             base = f"{base}_"
         name, n = base, 2
         while name.lower() in self._taken:
@@ -200,6 +202,41 @@ class DataCopy:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Model:
+    """A model asset whose files already sit at a fixed location (a datastore path)."""
+
+    name: str
+    path: str
+    type: str = "custom_model"
+    description: str = ""
+    stage: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OnlineDeployment:
+    """The one deployment of an online endpoint: a registered model served by a scoring script."""
+
+    name: str
+    model: str  # azureml:<name>@latest
+    environment: str
+    instance_type: str
+    instance_count: int = 1
+    scoring_script: str | None = None
+    src_files: dict[str, str] = field(default_factory=dict)
+    environment_variables: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OnlineEndpoint:
+    name: str
+    deployment: OnlineDeployment
+    description: str = ""
+    auth_mode: str = "key"
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CodeSource:
     """Code SageMaker kept in S3 that belongs in a component's src/ folder."""
 
@@ -228,6 +265,8 @@ class Project:
     datastores: tuple[Datastore, ...] = ()
     identities: tuple[Identity, ...] = ()
     computes: tuple[Compute, ...] = ()
+    models: tuple[Model, ...] = ()
+    online_endpoints: tuple[OnlineEndpoint, ...] = ()
     data_copies: tuple[DataCopy, ...] = ()
     code_sources: tuple[CodeSource, ...] = ()
     outcomes: tuple[Outcome, ...] = ()

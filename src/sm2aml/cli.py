@@ -115,24 +115,30 @@ def convert(
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Convert a SageMaker pipeline into an Azure ML project folder."""
+    import dataclasses
+
     from sm2aml.config import Options
-    from sm2aml.emit import OutputExists, emit, write
+    from sm2aml.emit import File, OutputExists, emit, write
     from sm2aml.rules import convert as convert_pipeline
     from sm2aml.validate import validate
 
     pipeline = _load(source, debug)
     project, diags = convert_pipeline(pipeline, Options(compute=compute.value, storage_account=storage_account))
-    files = emit(project, target.value)
+    found: list[File] = []
     if code_dir is not None:
-        from sm2aml.emit.code import local_code
+        from sm2aml.emit.code import local_code, path_findings
 
         if not code_dir.is_dir():
             _fail(f"{code_dir}: --code-dir is not a folder")
         found, missing = local_code(project, code_dir)
-        emitted = {f.path for f in files}
-        files += [f for f in found if f.path not in emitted]
         for uri in missing:
             typer.echo(f"sm2aml: {uri} is not in {code_dir}; fetch it with data_migration/fetch_code.sh", err=True)
+        more = path_findings(project, found)
+        diags.extend(more)
+        project = dataclasses.replace(project, diagnostics=(*project.diagnostics, *more))
+    files = emit(project, target.value)
+    emitted = {f.path for f in files}
+    files += [f for f in found if f.path not in emitted]
     try:
         write(files, output, force=force)
     except OutputExists:
@@ -195,18 +201,38 @@ def inspect(
         Console().print(tree(pipeline))
 
 
+class RulesFormat(str, enum.Enum):
+    table = "table"
+    markdown = "markdown"
+
+
 @app.command()
-def rules() -> None:
-    """The coverage matrix: each SageMaker step type and what it becomes."""
+def rules(
+    fmt: Annotated[RulesFormat, typer.Option("--format", help="A table, or Markdown (docs/rules.md).")] = (
+        RulesFormat.table
+    ),
+) -> None:
+    """The coverage matrix: each SageMaker step type and notable field, and what it becomes."""
+    from sm2aml.rules import coverage
+
+    if fmt is RulesFormat.markdown:
+        from sm2aml.emit.coverage import markdown
+
+        typer.echo(markdown(coverage()), nl=False)
+        return
     from rich.console import Console
     from rich.table import Table
 
-    from sm2aml.rules import coverage
-
-    table = Table("SageMaker step type", "Azure ML construct", "status")
-    for row in coverage():
+    rows = coverage()
+    console = Console()
+    if not console.is_terminal:  # one tab-separated line per construct, for pipes and scripts
+        for row in rows:
+            typer.echo("\t".join(row))
+        return
+    table = Table("", "SageMaker", "Azure ML construct", "status", header_style="bold")
+    for row in rows:
         table.add_row(*row)
-    Console().print(table)
+    console.print(table)
 
 
 def _pairs(items: list[str], flag: str) -> dict[str, str]:

@@ -150,6 +150,251 @@ CODES: dict[str, Code] = {
         WARN, "Credential-like value not copied", "Store the value in Azure Key Vault and read it at run time."
     ),
     "SM2AML212": Code(WARN, "Checkpointing differs", "Write checkpoints to an output folder and resume from it."),
+    "SM2AML213": Code(INFO, "Script uses a mapped container path", "Nothing to do: the launcher maps it at run time."),
+    "SM2AML214": Code(
+        WARN,
+        "Script uses a container path nothing provides",
+        "Pass the path as an argument, or add the input or output the script expects.",
+    ),
+    "SM2AML220": Code(
+        WARN,
+        "Tuning strategy approximated",
+        "Check sampling_algorithm and early_termination of the sweep node in pipeline.yml.",
+    ),
+    "SM2AML221": Code(
+        WARN,
+        "Hyperparameter range approximated",
+        "Check the search_space entry of the sweep node; change the distribution if it matters.",
+    ),
+    "SM2AML222": Code(
+        INFO,
+        "Early stopping mapped to an Azure ML policy",
+        "Tune evaluation_interval and delay_evaluation to how often the script logs the objective metric.",
+    ),
+    "SM2AML223": Code(
+        WARN,
+        "Objective metric renamed for MLflow",
+        "Log the metric under the new name with mlflow.log_metric.",
+    ),
+    "SM2AML224": Code(
+        WARN,
+        "Tuning setting fixed to a parameter's default",
+        "Azure ML takes no pipeline input in a sweep's settings; edit the sweep node to change the value.",
+    ),
+    "SM2AML225": Code(
+        WARN,
+        "Only the best trial's outputs are available",
+        "Read the best model (top_k=0), or register each trial's model from the training script.",
+    ),
+    "SM2AML226": Code(
+        WARN,
+        "Sweep node runs without the step's identity",
+        "Give the compute the managed identity, or grant the submitting user access to the data.",
+    ),
+    "SM2AML227": Code(
+        WARN,
+        "Only the first training definition is tuned",
+        "Add a sweep node per algorithm by hand and compare their best trials.",
+    ),
+    "SM2AML228": Code(
+        ERR,
+        "Tuning configuration is incomplete",
+        "Fix the tuning job definition; steps that read its outputs get stand-in inputs.",
+    ),
+    "SM2AML230": Code(
+        INFO,
+        "Model package group becomes a registered model",
+        "Deploy the model from the registry (az ml model list --name <name>).",
+    ),
+    "SM2AML231": Code(
+        INFO,
+        "Approval status becomes a model tag",
+        "Azure ML has no approval gate: deploy only versions tagged approval_status=Approved.",
+    ),
+    "SM2AML232": Code(
+        INFO,
+        "Model definition served by the steps that name it",
+        "",
+    ),
+    "SM2AML233": Code(
+        WARN,
+        "Model definition used by no converted step",
+        "Deploy the registered model with the endpoint YAML, or from the model registry.",
+    ),
+    "SM2AML234": Code(
+        WARN,
+        "Model name used outside a transform",
+        "Pass the registered model's name and version instead (registration.json of the registration node).",
+    ),
+    "SM2AML235": Code(
+        WARN,
+        "Environment may lack serving packages",
+        "Add the packages to the image, or use a curated environment.",
+    ),
+    "SM2AML236": Code(
+        INFO,
+        "Realtime inference becomes an online endpoint",
+        "After the pipeline registered a model: az ml online-endpoint create, then online-deployment create.",
+    ),
+    "SM2AML237": Code(
+        WARN,
+        "Instance type not accepted by online endpoints",
+        "Check instance_type in the deployment YAML against the managed online endpoints SKU list.",
+    ),
+    "SM2AML238": Code(
+        INFO,
+        "Batch transform becomes a parallel job",
+        "Check mini_batch_size and the resources of the parallel node.",
+    ),
+    "SM2AML239": Code(
+        WARN,
+        "Transform setting not carried over",
+        "Adapt the data or the entry script's arguments in the component's program_arguments.",
+    ),
+    "SM2AML240": Code(
+        WARN,
+        "Transform uses a model the pipeline does not define",
+        "Register the model in Azure ML and bind the pipeline input to it when submitting.",
+    ),
+    "SM2AML241": Code(
+        INFO,
+        "Model repack step becomes a command node",
+        "Fetch the inference code into the component's src/ folder (data_migration/fetch_code.sh).",
+    ),
+    "SM2AML242": Code(
+        WARN,
+        "Serving convention not reproduced",
+        "Give the inference script model_fn, input_fn, predict_fn and output_fn that work with the model's framework.",
+    ),
+    "SM2AML243": Code(
+        INFO,
+        "Model asset YAML emitted",
+        "Create it with az ml model create --file models/<name>.yml after copying the data.",
+    ),
+    "SM2AML244": Code(
+        WARN,
+        "Only the first container is converted",
+        "Chain the containers' logic in one inference script, or deploy them as separate models.",
+    ),
+    "SM2AML245": Code(INFO, "Literal S3 location read from a step's output", ""),
+    "SM2AML250": Code(
+        INFO,
+        "Spark processing step becomes a serverless Spark job",
+        "Check the conf sizes against the data volume; serverless Spark runs runtime 3.4.",
+    ),
+    "SM2AML251": Code(
+        WARN,
+        "Spark configuration is only in S3",
+        "Copy the Properties of the configuration JSON into conf in the component's YAML.",
+    ),
+    "SM2AML252": Code(
+        WARN,
+        "Spark dependencies are only known by their folder",
+        "List the fetched files under py_files, jars or files in the component's YAML.",
+    ),
+    "SM2AML253": Code(
+        WARN,
+        "Spark job reads a container path",
+        "Pass the location as an argument: Spark jobs read azureml:// or abfss:// URIs, not container folders.",
+    ),
+    "SM2AML254": Code(
+        WARN,
+        "S3 location in Spark arguments rewritten",
+        "Serverless Spark reads azureml:// URIs; replace s3:// literals inside the script the same way.",
+    ),
+    "SM2AML255": Code(
+        ERR,
+        "Lambda step becomes a placeholder node",
+        "Move the function to Azure Functions (or a Logic App) and call it from the node, "
+        "or put its code into a command component.",
+    ),
+    "SM2AML256": Code(
+        ERR,
+        "Callback step becomes a placeholder node",
+        "Replace the SQS callback with Azure Service Bus or Event Grid: the node sends the message and waits "
+        "for the reply.",
+    ),
+    "SM2AML257": Code(
+        ERR,
+        "EMR step needs Azure Spark",
+        "Run the Spark application as an Azure ML serverless Spark job, or on Azure Synapse or Databricks.",
+    ),
+    "SM2AML258": Code(
+        ERR,
+        "EMR Serverless step needs Azure Spark",
+        "Run the application as an Azure ML serverless Spark job (or an Azure Synapse Spark job definition).",
+    ),
+    "SM2AML259": Code(
+        ERR,
+        "Quality check step needs Azure ML model monitoring",
+        "Set up a data-quality or model-performance signal in Azure ML model monitoring, or compute the "
+        "statistics in a command component.",
+    ),
+    "SM2AML260": Code(
+        ERR,
+        "Clarify check step needs the Responsible AI dashboard",
+        "Build a Responsible AI insights pipeline (rai_tabular_insight_constructor and its components).",
+    ),
+    "SM2AML261": Code(
+        WARN,
+        "AutoML step becomes an Azure ML AutoML job",
+        "Check the task, primary metric and limits, and give the job an MLTable training input.",
+    ),
+    "SM2AML262": Code(
+        ERR,
+        "Endpoint configuration step needs an online deployment",
+        "Create an Azure ML online deployment (az ml online-deployment create) after the pipeline.",
+    ),
+    "SM2AML263": Code(
+        ERR,
+        "Endpoint step needs an online endpoint",
+        "Create or update an Azure ML online endpoint (az ml online-endpoint create) after the pipeline.",
+    ),
+    "SM2AML264": Code(
+        ERR,
+        "Inference component step needs an online deployment",
+        "Host the model as a deployment of an Azure ML online endpoint; traffic splits replace components.",
+    ),
+    "SM2AML265": Code(
+        ERR,
+        "Lineage step has no Azure ML counterpart",
+        "Azure ML records the lineage of jobs, data and models itself; use tags or MLflow for custom links.",
+    ),
+    "SM2AML266": Code(
+        ERR,
+        "Job step needs an Azure ML job",
+        "Rebuild the job as a command component in this pipeline.",
+    ),
+    "SM2AML267": Code(
+        ERR,
+        "Cleanup step has no Azure ML counterpart",
+        "Delete the resources with the az ml CLI in a command node, or rely on serverless compute.",
+    ),
+    "SM2AML268": Code(
+        ERR,
+        "ForEach step needs a parallel_for or a parallel node",
+        "Use an Azure ML parallel node (one mini-batch per item) or the parallel_for control-flow node.",
+    ),
+    "SM2AML269": Code(
+        ERR,
+        "Bedrock step needs Azure AI Foundry",
+        "Fine-tune, import or deploy the model with Azure AI Foundry (Azure OpenAI or serverless models).",
+    ),
+    "SM2AML270": Code(
+        WARN,
+        "Output parameter used as a command-line value",
+        "Make the step that replaces the placeholder write the value into that file of its output folder.",
+    ),
+    "SM2AML271": Code(
+        ERR,
+        "Python function step cannot be recovered from the definition",
+        "Turn the @step function into a script and run it in a command component.",
+    ),
+    "SM2AML272": Code(
+        WARN,
+        "Notebook job runs with papermill",
+        "Fetch the notebook into the component's src/ folder and check the kernel and environment.",
+    ),
     "SM2AML301": Code(INFO, "S3 bucket becomes a datastore", "Copy the data with data_migration/azcopy.sh."),
     "SM2AML302": Code(INFO, "IAM role becomes a managed identity", "Run identity/create_identities.sh once."),
     "SM2AML303": Code(

@@ -217,9 +217,8 @@ def _execute(node: Node, values: dict[str, str], folder: Path, shims: Path, resu
     env["PATH"] = f"{shims}{os.pathsep}{env.get('PATH', '')}"
     result.log = folder / "log.txt"
     started = time.perf_counter()
+    (folder / "command.sh").write_text(command + "\n", encoding="utf-8")  # the log holds only what it printed
     with result.log.open("w", encoding="utf-8") as log:
-        log.write(f"$ {command}\n")
-        log.flush()
         code_ = subprocess.call(["bash", "-c", command], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     result.seconds = time.perf_counter() - started
     text = result.log.read_text(encoding="utf-8", errors="replace")

@@ -14,6 +14,8 @@ from sm2aml.diagnostics import Diagnostics, Severity
 
 BINDING = re.compile(r"\$\{\{\s*(\S*?)\s*\}\}")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SELF_CONTAINED = frozenset({"automl"})  # node types that need no component file
+ENDPOINT_NAME = re.compile(r"^[a-zA-Z][-a-zA-Z0-9]{1,30}[a-zA-Z0-9]$")  # 3-32 characters
 OPTIONAL_BLOCK = re.compile(r"\$\[\[(.*?)\]\]", re.S)
 
 
@@ -30,11 +32,41 @@ def validate(out: Path, *, azure: bool = True) -> Diagnostics:
             components[rel] = doc
     if isinstance(pipeline, dict):
         _check_pipeline(pipeline, out, components, diags)
+    _check_endpoints(out, diags)
     if azure and not diags.at_least(Severity.ERROR):
         from sm2aml.validate_azure import check_with_azure
 
         check_with_azure(out, diags)
     return diags
+
+
+def _check_endpoints(out: Path, diags: Diagnostics) -> None:
+    """Online endpoints and deployments: legal names, a known endpoint, the scoring code present."""
+    endpoints = set()
+    for path in sorted(out.glob("endpoints/*.endpoint.yml")):
+        rel = path.relative_to(out).as_posix()
+        doc = _load_yaml(path, rel, diags)
+        name = doc.get("name") if isinstance(doc, dict) else None
+        if not isinstance(name, str) or not ENDPOINT_NAME.match(name):
+            diags.add("SM2AML503", f"endpoint name {name!r} is not legal", where=f"{rel}#/name")
+        endpoints.add(name)
+    for path in sorted(out.glob("endpoints/*.deployment.yml")):
+        rel = path.relative_to(out).as_posix()
+        doc = _load_yaml(path, rel, diags)
+        if not isinstance(doc, dict):
+            continue
+        if not isinstance(doc.get("name"), str) or not ENDPOINT_NAME.match(doc["name"]):
+            diags.add("SM2AML503", f"deployment name {doc.get('name')!r} is not legal", where=f"{rel}#/name")
+        if doc.get("endpoint_name") not in endpoints:
+            diags.add(
+                "SM2AML502", f"endpoint {doc.get('endpoint_name')!r} is not defined", where=f"{rel}#/endpoint_name"
+            )
+        config = doc.get("code_configuration") or {}
+        script = path.parent / str(config.get("code", ".")) / str(config.get("scoring_script", ""))
+        if config and not script.is_file():
+            diags.add(
+                "SM2AML504", f"scoring script {script.relative_to(out)} is missing", where=f"{rel}#/code_configuration"
+            )
 
 
 def _load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
@@ -61,9 +93,11 @@ def _check_component(doc: dict[str, Any], path: Path, rel: str, diags: Diagnosti
                     "SM2AML503", f"{section} name {key!r} is not legal or not unique", where=f"{rel}#/{section}/{key}"
                 )
             seen.add(key.lower())
-    code = doc.get("code")
-    if isinstance(code, str) and not (path.parent / code).exists():
-        diags.add("SM2AML504", f"code folder {code} does not exist", where=f"{rel}#/code")
+    task = doc.get("task")
+    task = task if isinstance(task, dict) else {}  # a parallel component's code
+    for pointer, code in (("/code", doc.get("code")), ("/task/code", task.get("code"))):
+        if isinstance(code, str) and not (path.parent / code).exists():
+            diags.add("SM2AML504", f"code folder {code} does not exist", where=f"{rel}#{pointer}")
     env = doc.get("environment")
     if isinstance(env, str) and env.startswith("file:") and not (path.parent / env[5:]).is_file():
         diags.add("SM2AML504", f"environment file {env[5:]} does not exist", where=f"{rel}#/environment")
@@ -91,7 +125,8 @@ def _check_component_bindings(
 def _check_pipeline(doc: dict[str, Any], out: Path, components: dict[str, dict[str, Any]], diags: Diagnostics) -> None:
     jobs = doc.get("jobs") or {}
     job_outputs = {
-        name: set((components.get(_component_path(job)) or {}).get("outputs") or {}) for name, job in jobs.items()
+        name: set((components.get(_component_path(job)) or {}).get("outputs") or job.get("outputs") or {})
+        for name, job in jobs.items()
     }
     for name, job in jobs.items():
         _check_node(name, job, components.get(_component_path(job)), diags)
@@ -108,6 +143,8 @@ def _check_node(name: str, job: dict[str, Any], comp: dict[str, Any] | None, dia
     at = f"pipeline.yml#/jobs/{name}"
     if not aml.NODE_NAME.match(name) or not name.isidentifier():
         diags.add("SM2AML503", f"node name {name!r} is not legal", where=at)
+    if comp is None and job.get("type") in SELF_CONTAINED:
+        return
     if comp is None:
         diags.add(
             "SM2AML504",
@@ -116,6 +153,14 @@ def _check_node(name: str, job: dict[str, Any], comp: dict[str, Any] | None, dia
         )
         return
     declared, given = comp.get("inputs") or {}, job.get("inputs") or {}
+    space = (job.get("search_space") or {}) if job.get("type") == "sweep" else {}
+    for key in space:
+        if key not in declared:
+            diags.add(
+                "SM2AML502",
+                f"sweep node {name!r} searches input {key!r} its trial does not declare",
+                where=f"{at}/search_space/{key}",
+            )
     for key in given:
         if key not in declared:
             diags.add(
@@ -124,7 +169,7 @@ def _check_node(name: str, job: dict[str, Any], comp: dict[str, Any] | None, dia
                 where=f"{at}/inputs/{key}",
             )
     for key, port in declared.items():
-        if key not in given and not port.get("optional") and port.get("default") is None:
+        if key not in given and key not in space and not port.get("optional") and port.get("default") is None:
             diags.add("SM2AML502", f"required input {key!r} of node {name!r} is not bound", where=f"{at}/inputs")
     for key in job.get("outputs") or {}:
         if key not in (comp.get("outputs") or {}):

@@ -40,6 +40,9 @@ def check_with_azure(out: Path, diags: Diagnostics) -> None:
         ("environments/*.yml", ml.load_environment),
         ("datastores/*.yml", ml.load_datastore),
         ("compute/*.yml", ml.load_compute),
+        ("models/*.yml", ml.load_model),
+        ("endpoints/*.endpoint.yml", ml.load_online_endpoint),
+        ("endpoints/*.deployment.yml", ml.load_online_deployment),
     ]
     for pattern, loader in loaders:
         for path in sorted(out.glob(pattern)):

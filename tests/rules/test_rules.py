@@ -302,20 +302,7 @@ def test_metric_definitions_are_reported_with_mlflow_guidance() -> None:
 
 @pytest.mark.parametrize(
     "step_type",
-    [
-        "Tuning",
-        "Transform",
-        "Model",
-        "RegisterModel",
-        "Lambda",
-        "Callback",
-        "EMR",
-        "QualityCheck",
-        "ClarifyCheck",
-        "AutoML",
-        "Lineage",
-        "Mystery",
-    ],
+    ["Mystery"],  # AWS-only types have their own codes: tests/rules/test_aws_only.py
 )
 def test_other_step_types_are_reported_never_dropped(step_type: str) -> None:
     project, diags = run([{"Name": "S", "Type": step_type, "Arguments": {}}])
@@ -330,13 +317,13 @@ def test_consumers_of_unconverted_steps_get_a_stand_in_input() -> None:
             {
                 "InputName": "m",
                 "S3Input": {
-                    "S3Uri": {"Get": "Steps.Tune.BestTrainingJob.TrainingJobName"},
+                    "S3Uri": {"Get": "Steps.Score.TransformOutput.S3OutputPath"},
                     "LocalPath": "/opt/ml/processing/m",
                 },
             }
         ],
     )
-    project, diags = run([{"Name": "Tune", "Type": "Tuning", "Arguments": {}}, consumer])
+    project, diags = run([{"Name": "Score", "Type": "Mystery", "Arguments": {}}, consumer])
     node = project.pipeline.nodes[0]
     assert isinstance(node.inputs["m"], aml.ParentInput)
     assert node.inputs["m"].name in project.pipeline.inputs

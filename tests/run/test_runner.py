@@ -177,3 +177,14 @@ def test_cli_run_exits_1_with_the_log_tail_on_failure(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "the reason" in result.stderr and "FAILED" in result.stderr
+
+
+def test_a_gated_node_that_ran_is_not_reported_as_skipped(tmp_path: Path) -> None:
+    gated = {
+        "outputs": {"out": {"type": "uri_folder"}},
+        "command": "if true; then echo working; else echo 'x skipped: its condition branch was not taken'; fi",
+    }
+    project = _project(tmp_path / "p", {"g": {"uses": "gated"}}, {"gated": gated})
+    (result,) = run(project, tmp_path / "run")
+    assert result.status == "succeeded"
+    assert (tmp_path / "run" / "g" / "command.sh").read_text().startswith("if true")

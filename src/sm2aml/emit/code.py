@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import re
+import tokenize
 from pathlib import Path
 
 from sm2aml import aml
+from sm2aml.diagnostics import CODES, Diagnostic
 from sm2aml.emit import File
 
 SKIP_PARTS = frozenset({"__pycache__", ".git", ".ipynb_checkpoints"})
@@ -27,3 +31,65 @@ def local_code(project: aml.Project, code_dir: Path) -> tuple[list[File], list[s
             missing.append(source.uri)
         files += [File(f"{target}/{rel}", path.read_bytes()) for rel, path in picked]
     return files, missing
+
+
+def path_findings(project: aml.Project, files: list[File]) -> list[Diagnostic]:
+    """Where the copied scripts use SageMaker container paths: mapped ones are listed, others flagged."""
+    # only processing steps run through the path launcher; other components get whole source folders
+    mapped = {c.name: set(_MAP.findall(c.command)) for c in project.components if _MAP.search(c.command)}
+    findings: list[Diagnostic] = []
+    for file in files:
+        parts = file.path.split("/")
+        if not file.path.endswith(".py") or not isinstance(file.text, bytes) or len(parts) < 4:
+            continue
+        component, rel = parts[1], "/".join(parts[3:])
+        if component not in mapped:
+            continue
+        for line, col, literal in _container_literals(file.text.decode("utf-8", errors="replace")):
+            where = f"components/{component}/src/{rel}:{line}:{col}"
+            known = next(
+                (
+                    m
+                    for m in sorted(mapped.get(component, ()), key=len, reverse=True)
+                    if literal == m or literal.startswith(m + "/")
+                ),
+                None,
+            )
+            if known:
+                findings.append(
+                    _finding(
+                        "SM2AML213",
+                        f"{literal!r} is pointed at the folder Azure ML mounts for {known} when the step runs",
+                        where,
+                    )
+                )
+            else:
+                findings.append(
+                    _finding(
+                        "SM2AML214",
+                        f"{literal!r} is a SageMaker container path no input or output of this step provides",
+                        where,
+                    )
+                )
+    return findings
+
+
+_MAP = re.compile(r"--map '?([^=' ]+)'?=")
+_CONTAINER = re.compile(r"/opt/ml/[\w./-]*")
+
+
+def _container_literals(source: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return out
+    for tok in tokens:
+        if tok.type == tokenize.STRING:
+            out += [(tok.start[0], tok.start[1] + 1, m.group(0).rstrip("/")) for m in _CONTAINER.finditer(tok.string)]
+    return out
+
+
+def _finding(code: str, message: str, where: str) -> Diagnostic:
+    entry = CODES[code]
+    return Diagnostic(code=code, severity=entry.severity, message=message, where=where, hint=entry.hint)

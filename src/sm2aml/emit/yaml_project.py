@@ -30,6 +30,14 @@ def emit(project: aml.Project) -> list[File]:
         files.append(File(f"datastores/{d.name}.yml", render("yaml/datastore.yml.j2", d=d)))
     for comp in project.computes:
         files.append(File(f"compute/{comp.name}.yml", render("yaml/compute.yml.j2", c=comp)))
+    for m in project.models:
+        files.append(File(f"models/{m.name}.yml", render("yaml/model.yml.j2", m=m)))
+    for ep in project.online_endpoints:
+        files.append(File(f"endpoints/{ep.name}.endpoint.yml", render("yaml/online_endpoint.yml.j2", e=ep)))
+        files.append(
+            File(f"endpoints/{ep.name}.deployment.yml", render("yaml/online_deployment.yml.j2", e=ep, d=ep.deployment))
+        )
+        files += [File(f"endpoints/{ep.name}/{path}", text) for path, text in sorted(ep.deployment.src_files.items())]
     if project.identities:
         files.append(
             File(

@@ -7,9 +7,23 @@ from collections.abc import Callable
 
 from sm2aml import aml, ir
 from sm2aml.config import Options
+from sm2aml.data import table as table_data
 from sm2aml.diagnostics import Diagnostics
 from sm2aml.load.graph import upstream
-from sm2aml.rules import condition, nodes, processing, training, unsupported
+from sm2aml.rules import (
+    automl,
+    aws_only,
+    condition,
+    emr,
+    model,
+    nodes,
+    processing,
+    repack,
+    training,
+    transform,
+    tuning,
+    unsupported,
+)
 from sm2aml.rules.context import Context
 
 Rule = Callable[[ir.Step, Context], None]
@@ -19,30 +33,46 @@ RULES: dict[str, Rule] = {
     "Processing": processing.convert,
     "Training": training.convert,
     "Condition": condition.convert,
-    "Tuning": unsupported.convert,
-    "Transform": unsupported.convert,
-    "Model": unsupported.convert,
-    "RegisterModel": unsupported.convert,
+    "Tuning": tuning.convert,
+    "Transform": transform.convert,
+    "Model": model.create,
+    "RegisterModel": model.register,
     "Fail": condition.fail,
-    "Lambda": unsupported.convert,
-    "Callback": unsupported.convert,
-    "EMR": unsupported.convert,
-    "EMRServerless": unsupported.convert,
-    "QualityCheck": unsupported.convert,
-    "ClarifyCheck": unsupported.convert,
-    "AutoML": unsupported.convert,
+    "Lambda": aws_only.convert,
+    "Callback": aws_only.convert,
+    "EMR": emr.convert,
+    "EMRServerless": emr.serverless,
+    "QualityCheck": aws_only.convert,
+    "ClarifyCheck": aws_only.convert,
+    "AutoML": automl.convert,
+    "EndpointConfig": aws_only.convert,
+    "Endpoint": aws_only.convert,
+    "InferenceComponent": aws_only.convert,
+    "Lineage": aws_only.convert,
+    "Job": aws_only.convert,
+    "Cleanup": aws_only.convert,
+    "ForEach": aws_only.convert,
+    "BedrockModelImport": aws_only.convert,
+    "BedrockCustomModel": aws_only.convert,
+    "BedrockCustomModelDeployment": aws_only.convert,
+    "BedrockProvisionedModelThroughput": aws_only.convert,
 }
 
 
-def coverage() -> list[tuple[str, str, str]]:
-    """(step type, what it becomes, status) for every registered step type, from the rules themselves."""
+def coverage() -> list[tuple[str, str, str, str]]:
+    """(kind, SageMaker construct, Azure ML construct, status) for every registered step type and notable field.
+
+    A rule module may declare COVERAGE {label: (construct, status)} for its step types and their variants
+    ("Training (@step function)"); otherwise its docstring's first line says what the step becomes.
+    """
     rows = []
     for step_type, rule in RULES.items():
-        if rule is unsupported.convert:
-            rows.append((step_type, unsupported.GUIDANCE[step_type], "manual (reported)"))
-        else:
-            summary = (sys.modules[rule.__module__].__doc__ or "").strip().splitlines()[0]
-            rows.append((step_type, summary, "converted"))
+        module = sys.modules[rule.__module__]
+        table: dict[str, tuple[str, str]] = getattr(module, "COVERAGE", {})
+        construct, status = table.get(step_type) or ((module.__doc__ or "").strip().splitlines()[0], "converted")
+        rows.append(("step", step_type, construct, status))
+        rows += [("step", label, *table[label]) for label in table if label.startswith(f"{step_type} (")]
+    rows += [("field", f["field"], f["construct"], f["status"]) for f in table_data("fields")]
     return rows
 
 
@@ -51,7 +81,8 @@ def convert(pipeline: ir.Pipeline, options: Options | None = None) -> tuple[aml.
     diags = Diagnostics(list(pipeline.diagnostics))
     ctx = Context(pipeline=pipeline, options=options or Options(), diags=diags)
     for step in _ordered(pipeline):
-        RULES.get(step.type, unsupported.convert)(step, ctx)
+        rule = repack.convert if repack.is_repack(step) else RULES.get(step.type, unsupported.convert)
+        rule(step, ctx)
     node_list, components = nodes.freeze(ctx)
     if not node_list:
         diags.add("SM2AML507", f"none of the {len(ctx.outcomes)} steps became an Azure ML node", where="/Steps")
@@ -73,6 +104,8 @@ def convert(pipeline: ir.Pipeline, options: Options | None = None) -> tuple[aml.
         datastores=tuple(sorted(ctx.datastores.values(), key=lambda d: d.name)),
         identities=tuple(sorted(ctx.identities.values(), key=lambda i: i.name)),
         computes=tuple(sorted(ctx.computes.values(), key=lambda c: c.name)),
+        models=tuple(sorted(ctx.models.values(), key=lambda m: m.name)),
+        online_endpoints=tuple(sorted(ctx.online_endpoints.values(), key=lambda e: e.name)),
         data_copies=tuple(sorted(ctx.data_copies.values(), key=lambda c: c.source)),
         code_sources=tuple(ctx.code_sources),
         outcomes=tuple(ctx.outcomes),

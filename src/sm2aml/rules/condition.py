@@ -9,6 +9,11 @@ from sm2aml import aml, ir, runtime
 from sm2aml.rules import expressions, images, nodes
 from sm2aml.rules.context import Context, NodeDraft
 
+# What each type becomes, for the coverage matrix (`sm2aml rules`).
+COVERAGE = {
+    "Condition": ("condition component whose outcome gates the branch nodes", "approximate"),
+    "Fail": ("command node that fails with the message", "direct"),
+}
 OUTCOME = "outcome"
 PROPERTY_OUTPUT = ("ProcessingOutputConfig", "Outputs")
 
@@ -85,6 +90,13 @@ class _Spec:
             case ir.JsonGet(source=ir.PropertyFileRef() as ref, path=path):
                 folder, file_path = self._property_file(ref, where)
                 return {"kind": "json_get", "folder": folder, "file": file_path, "path": path}
+            case ir.JsonGet(source=ir.Join(on="/", values=(ir.StepProp() as prop, str() as file)), path=path) if (
+                found := self.ctx.step_outputs.get((prop.step, prop.path))
+            ) is not None:  # an @step function's return value: results.json in its output folder
+                key = self._input(f"{prop.step}_{prop.path[-1]}", aml.Port(type="uri_folder"), found)
+                if key not in self.folders:
+                    self.folders.append(key)
+                return {"kind": "json_get", "folder": key, "file": file, "path": path}
             case ir.Join(on=on, values=values):
                 return {"kind": "join", "on": on, "values": [self.value(v, where) for v in values]}
             case _:

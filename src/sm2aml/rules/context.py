@@ -49,6 +49,18 @@ class NodeDraft:
         return name
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelSpec:
+    """A SageMaker model definition (CreateModel container): what its consumers need to serve it."""
+
+    step: str
+    image: ir.Value
+    model_data: ir.Value
+    environment: dict[str, ir.Value]
+    role: ir.Value  # ExecutionRoleArn
+    where: str  # JSON pointer of the container
+
+
 @dataclass(slots=True)
 class Context:
     pipeline: ir.Pipeline
@@ -69,8 +81,13 @@ class Context:
     param_inputs: dict[str, str] = field(default_factory=dict)  # SageMaker parameter -> input name
     # (step name, property path) -> the node output that carries it
     step_outputs: dict[tuple[str, tuple[ir.PathPart, ...]], aml.NodeOutput] = field(default_factory=dict)
+    # (step name, property path prefix) -> (code, why) for properties a converted step cannot provide
+    unavailable: dict[tuple[str, tuple[ir.PathPart, ...]], tuple[str, str]] = field(default_factory=dict)
     step_nodes: dict[str, str] = field(default_factory=dict)  # step name -> node name
     gates: dict[str, tuple[tuple[str, bool], ...]] = field(default_factory=dict)  # branch step -> its gates
+    model_specs: dict[str, ModelSpec] = field(default_factory=dict)  # Model step name -> what it defines
+    models: dict[str, aml.Model] = field(default_factory=dict)
+    online_endpoints: dict[str, aml.OnlineEndpoint] = field(default_factory=dict)
 
     def where(self, step: ir.Step, *keys: str | int) -> str:
         return "/".join([step.where, *(str(k) for k in keys)])

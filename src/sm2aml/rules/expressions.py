@@ -71,35 +71,45 @@ def data_binding(ctx: Context, value: ir.Value, where: str, kind: str = "uri_fol
             if found is not None:
                 return found
             last = value.path[-1] if value.path else "value"
-            why = f"{describe(value)} comes from a step that was not converted"
-            return placeholder_input(ctx, f"{value.step}_{last}", kind, code="SM2AML404", why=why, where=where)
-        case ir.Join() if (found := _training_archive(ctx, value)) is not None:
-            return found
+            code, why = "SM2AML404", f"{describe(value)} comes from a step that was not converted"
+            for (step, prefix), (reason_code, reason) in ctx.unavailable.items():
+                if step == value.step and value.path[: len(prefix)] == prefix:
+                    code, why = reason_code, f"{describe(value)}: {reason}"
+            return placeholder_input(ctx, f"{value.step}_{last}", kind, code=code, why=why, where=where)
+        case ir.Join() if (archive := _job_archive(value)) is not None:
+            return data_binding(ctx, archive, where, kind)
         case _:
             why = f"data location {describe(value)} cannot be bound in Azure ML"
             return placeholder_input(ctx, "data", kind, code="SM2AML402", why=why, where=where)
 
 
-def _training_archive(ctx: Context, join: ir.Join) -> aml.NodeOutput | None:
-    """Join('/', [S.OutputDataConfig.S3OutputPath, S.TrainingJobName, 'output', 'x.tar.gz']) → S's archive."""
-    if join.on != "/" or len(join.values) < 3:
+ARCHIVES = {
+    "output/model.tar.gz": ("ModelArtifacts", "S3ModelArtifacts"),
+    "output/output.tar.gz": ("OutputDataConfig", "output.tar.gz"),
+}
+
+
+def _job_archive(join: ir.Join) -> ir.StepProp | None:
+    """Join('/', [location…, S.<job>.TrainingJobName, 'output', 'model.tar.gz']) → S.<job>.ModelArtifacts….
+
+    <job> is empty for a training step, BestTrainingJob or TrainingJobSummaries[k] for a tuning step; the
+    location before the job name (a bucket and prefix, or S.OutputDataConfig.S3OutputPath) is where SageMaker
+    wrote the job's output, which Azure ML manages itself.
+    """
+    props = [i for i, v in enumerate(join.values) if isinstance(v, ir.StepProp)]
+    if join.on != "/" or not props:
         return None
-    first, second, *rest = join.values
-    if not (
-        isinstance(first, ir.StepProp)
-        and first.path == ("OutputDataConfig", "S3OutputPath")
-        and isinstance(second, ir.StepProp)
-        and second.path == ("TrainingJobName",)
-        and first.step == second.step
-        and all(isinstance(r, str) for r in rest)
-    ):
+    job = join.values[props[-1]]
+    tail = join.values[props[-1] + 1 :]
+    if not (isinstance(job, ir.StepProp) and job.path[-1:] == ("TrainingJobName",)):
         return None
-    tail = "/".join(str(r) for r in rest)
-    key = {
-        "output/output.tar.gz": ("OutputDataConfig", "output.tar.gz"),
-        "output/model.tar.gz": ("ModelArtifacts", "S3ModelArtifacts"),
-    }.get(tail)
-    return ctx.step_outputs.get((first.step, key)) if key else None
+    if not all(isinstance(t, str) for t in tail) or (key := ARCHIVES.get("/".join(map(str, tail)))) is None:
+        return None
+    for i in props[:-1]:
+        prop = join.values[i]
+        if not (isinstance(prop, ir.StepProp) and prop.step == job.step and prop.path[-1:] == ("S3OutputPath",)):
+            return None
+    return ir.StepProp(step=job.step, path=job.path[:-1] + key)
 
 
 def data_kind(ctx: Context, binding: aml.Binding) -> str:
@@ -136,11 +146,31 @@ def command_text(ctx: Context, draft: NodeDraft, value: ir.Value, where: str) ->
         case ir.ExperimentRef(name=name):
             ctx.diags.add("SM2AML401", f"experiment {name} is approximated by the pipeline name", where=where)
             return shell_literal(ctx.pipeline.name)
+        case ir.StepProp(path=("OutputParameters", str() as name)) if (value.step, value.path) in ctx.step_outputs:
+            return _output_parameter_text(ctx, draft, value, name, where)
         case ir.StepProp() | ir.PropertyFileRef() | ir.JsonGet() | ir.Compare() | ir.In() | ir.Not() | ir.Or():
             ctx.diags.add("SM2AML402", f"{describe(value)} cannot be passed on an Azure ML command line", where=where)
             return "''"
         case _:
             ir.assert_never(value)
+
+
+def _output_parameter_text(ctx: Context, draft: NodeDraft, prop: ir.StepProp, name: str, where: str) -> str:
+    """An output parameter of a placeholder step arrives as a folder; the command reads the value from its file."""
+    found = ctx.step_outputs[(prop.step, prop.path)]
+    if not re.fullmatch(r"[\w.-]+", name):
+        ctx.diags.add("SM2AML270", f"{describe(prop)} cannot be read on an Azure ML command line", where=where)
+        return "''"
+    key = next((k for k, b in draft.bindings.items() if b == found), None)
+    if key is None:
+        port = aml.Port(type="uri_folder", description=f"Holds output parameter {name} of {prop.step}")
+        key = draft.add_input(f"{prop.step}_{name}", port, found)
+    ctx.diags.add(
+        "SM2AML270",
+        f"{describe(prop)} is a folder in Azure ML; the command reads the value from its file {name} at run time",
+        where=where,
+    )
+    return f'"$(cat ${{{{inputs.{key}}}}}/{name})"'
 
 
 def _literal_text(ctx: Context, value: ir.Value, where: str) -> str:

@@ -86,6 +86,36 @@ def step_settings(ctx: Context, draft: NodeDraft, role_arn: ir.Value, where: str
             )
 
 
+RETRY_CAP = 20  # SageMaker's most retry attempts
+PARALLEL_TIMEOUT = 60  # Azure ML's default seconds per mini-batch
+
+
+def retry_settings(step: ir.Step) -> dict[str, int] | None:
+    """Parallel-node `retry_settings` {max_retries, timeout} for a step's RetryPolicies; None without any.
+
+    max_retries is the largest MaxAttempts, or the attempts that fit in ExpireAfterMin at the policy's interval
+    and backoff; timeout (seconds per mini-batch) is the transform's InvocationsTimeoutInSeconds or Azure ML's
+    default. Not used by any rule yet: a parallel (transform) rule can take it instead of reporting SM2AML208.
+    """
+    if not step.retry_policies:
+        return None
+    retries = 0
+    for policy in step.retry_policies:
+        if policy.max_attempts is not None:
+            retries = max(retries, policy.max_attempts)
+        elif policy.expire_after_min is not None:
+            interval, rate = float(policy.interval_seconds or 1), float(policy.backoff_rate or 2.0)
+            waited, attempts = 0.0, 0
+            while attempts < RETRY_CAP and waited + interval * rate**attempts <= policy.expire_after_min * 60:
+                waited += interval * rate**attempts
+                attempts += 1
+            retries = max(retries, attempts)
+    timeout = ir.get(step.arguments, "ModelClientConfig", "InvocationsTimeoutInSeconds")
+    if not (isinstance(timeout, int) and not isinstance(timeout, bool) and timeout > 0):
+        timeout = PARALLEL_TIMEOUT
+    return {"max_retries": min(retries, RETRY_CAP), "timeout": timeout}
+
+
 def freeze(ctx: Context) -> tuple[list[aml.Node], list[aml.Component]]:
     """Turn drafts into nodes and components: ordering outputs for DependsOn, condition gates, wiring."""
     waited_on = {name for draft in ctx.drafts.values() for name in draft.after}
@@ -96,18 +126,24 @@ def freeze(ctx: Context) -> tuple[list[aml.Node], list[aml.Component]]:
         for upstream in draft.after:
             key = draft.io_names.take(f"after_{upstream}")
             inputs[key] = aml.Port(type="uri_folder", optional=True, description=f"Runs after {upstream}")
-            bindings[key] = aml.NodeOutput(node=upstream, output=DONE_OUTPUT)
-        tests = []
+            bindings[key] = aml.NodeOutput(node=upstream, output=_done_output(ctx.drafts[upstream]))
+        tests, gate_args = [], []
         for condition, expected in gates[draft.name]:
             key = draft.io_names.take(f"gate_{condition}")
             inputs[key] = aml.Port(type="uri_folder", description=f"Outcome of condition {condition}")
             bindings[key] = aml.NodeOutput(node=condition, output="outcome")
             tests.append(f'[ "$(cat ${{{{inputs.{key}}}}}/outcome 2>/dev/null)" = "{str(expected).lower()}" ]')
+            gate_args.append(f" --gate ${{{{inputs.{key}}}}}={str(expected).lower()}")
         command = draft.command
-        if tests and draft.component_kind != "command":
+        task = draft.component_settings.get("task")
+        if tests and draft.component_kind == "parallel" and isinstance(task, dict) and "program_arguments" in task:
+            # the parallel entry script (sm2aml_inference.py) reads the outcomes and does nothing if one differs
+            task = {**task, "program_arguments": task["program_arguments"] + "".join(gate_args)}
+            draft.component_settings = {**draft.component_settings, "task": task}
+        elif tests and draft.component_kind != "command":
             ctx.diags.add(
                 "SM2AML408",
-                f"{draft.step.name!r} is a {draft.component_kind} job, which cannot be "
+                f"{draft.step.name!r} is a {draft.component_kind or draft.kind} job, which cannot be "
                 "guarded by its condition: it runs whichever branch is taken",
                 where=draft.step.where,
             )
@@ -116,12 +152,20 @@ def freeze(ctx: Context) -> tuple[list[aml.Node], list[aml.Component]]:
                 f"sm2aml: {draft.step.name} skipped: its condition branch was not taken"
             )
             command = f"if {' && '.join(tests)}; then {command}; else echo {skipped}; fi"
-        if draft.name in waited_on:
+        if draft.name in waited_on and draft.component_kind == "command":
             outputs[DONE_OUTPUT] = aml.Port(type="uri_folder", description="Written when this step is done")
             command = f"{command} && echo done > ${{{{outputs.{DONE_OUTPUT}}}}}/{draft.name}"
+        if not draft.component_kind:  # a node without a component (automl) carries its own settings, no inputs
+            nodes.append(_node(draft, {}))
+            continue
         components.append(_component(draft, command, inputs, outputs))
         nodes.append(_node(draft, bindings))
     return nodes, components
+
+
+def _done_output(draft: NodeDraft) -> str:
+    """The output a waiting node binds to: the ordering output of a command, or any output of other nodes."""
+    return DONE_OUTPUT if draft.component_kind == "command" else next(iter(draft.outputs), DONE_OUTPUT)
 
 
 def _inherited_gates(ctx: Context) -> dict[str, tuple[tuple[str, bool], ...]]:
@@ -160,7 +204,7 @@ def _node(draft: NodeDraft, bindings: dict[str, aml.Binding]) -> aml.Node:
     step, s = draft.step, draft.settings
     return aml.Node(
         name=draft.name,
-        component=draft.component,
+        component=draft.component if draft.component_kind else "",
         kind=draft.kind,
         settings=draft.node_settings,
         display_name=step.display_name or step.name,

@@ -6,11 +6,21 @@ from sm2aml import aml, ir, runtime
 from sm2aml.rules import compute, expressions, images, nodes
 from sm2aml.rules.context import Context, NodeDraft
 
+# What Processing steps become, for the coverage matrix (`sm2aml rules`).
+COVERAGE = {
+    "Processing": ("command node running the script through the processing launcher", "approximate"),
+    "Processing (Spark: PySparkProcessor, SparkJarProcessor)": ("spark node (serverless Spark)", "approximate"),
+}
 CODE_ROOT = "/opt/ml/processing/input/"
 CODE_INPUTS = ("code", "entrypoint")
 
 
 def convert(step: ir.Step, ctx: Context) -> None:
+    from sm2aml.rules import spark  # spark builds on this module
+
+    if spark.is_spark(step):
+        spark.convert(step, ctx)
+        return
     args = step.arguments
     draft = nodes.start(ctx, step)
     app = ir.get(args, "AppSpecification")

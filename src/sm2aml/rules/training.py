@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sm2aml import aml, ir, runtime
-from sm2aml.rules import compute, expressions, images, nodes
+from sm2aml.rules import compute, expressions, function_steps, images, nodes
 from sm2aml.rules.context import Context, NodeDraft
 
 SAGEMAKER_HPS = (
@@ -18,6 +20,11 @@ SAGEMAKER_HPS = (
     "sagemaker_estimator_module",
 )
 HP_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
+# What Training steps become, for the coverage matrix (`sm2aml rules`).
+COVERAGE = {
+    "Training": ("command node running the script through the training launcher", "approximate"),
+    **function_steps.COVERAGE,
+}
 DROPPED = {
     "DebugHookConfig": "SageMaker Debugger hooks",
     "ProfilerConfig": "the SageMaker profiler",
@@ -28,13 +35,56 @@ DROPPED = {
 }
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Trial:
+    """A training component under construction: its draft, output names and tuned hyperparameter inputs."""
+
+    draft: NodeDraft
+    artifacts: str
+    archive: str
+    tuned: dict[str, str]  # hyperparameter name -> component input name
+    script: bool  # False: a built-in algorithm, the command is a placeholder
+    source: str | None  # where SageMaker kept the training code
+
+
 def convert(step: ir.Step, ctx: Context) -> None:
-    args = step.arguments
+    if function_steps.convert(step, ctx):  # @step functions and notebook jobs are training jobs too
+        return
+    trial = build(ctx, step, step.arguments, ctx.where(step, "Arguments"))
+    draft = trial.draft
+    ctx.step_outputs[(step.name, ("ModelArtifacts", "S3ModelArtifacts"))] = aml.NodeOutput(
+        node=draft.name, output=trial.artifacts
+    )
+    ctx.step_outputs[(step.name, ("OutputDataConfig", "output.tar.gz"))] = aml.NodeOutput(
+        node=draft.name, output=trial.archive
+    )
+    timeout = ir.get(step.arguments, "StoppingCondition", "MaxRuntimeInSeconds")
+    if isinstance(timeout, int):
+        draft.settings["timeout"] = timeout
+    if not trial.script:
+        ctx.outcome(step, "command node (placeholder)", "manual", draft.name)
+    else:
+        ctx.outcome(step, "command node", "approximate" if trial.source else "direct", draft.name)
+
+
+def build(
+    ctx: Context,
+    step: ir.Step,
+    args: ir.Value,
+    at: str,
+    *,
+    hyperparameters: str = "HyperParameters",
+    tuned: Mapping[str, aml.Port] | None = None,
+    metric_hint: str = "",
+) -> Trial:
+    """The training component for training-job arguments `args` found at `at` (a TrainingStep's Arguments, or
+    a tuning job's TrainingJobDefinition); `tuned` hyperparameters become inputs without a value."""
     draft = nodes.start(ctx, step)
     algo = ir.get(args, "AlgorithmSpecification")
-    at = ctx.where(step, "Arguments", "AlgorithmSpecification")
-    draft.environment = images.environment(ctx, ir.get(algo, "TrainingImage"), f"{at}/TrainingImage")
-    channels = _channels(ctx, draft)
+    draft.environment = images.environment(
+        ctx, ir.get(algo, "TrainingImage"), f"{at}/AlgorithmSpecification/TrainingImage"
+    )
+    channels = _channels(ctx, draft, args, at)
     model = draft.add_output("model", aml.Port(type="uri_folder", description="The model folder (SM_MODEL_DIR)"))
     artifacts = draft.add_output(
         "model_artifacts", aml.Port(type="uri_folder", description="model.tar.gz, as SageMaker stores ModelArtifacts")
@@ -44,34 +94,19 @@ def convert(step: ir.Step, ctx: Context) -> None:
         "output_archive",
         aml.Port(type="uri_folder", description="output.tar.gz of SM_OUTPUT_DATA_DIR, as SageMaker stores it"),
     )
-    ctx.step_outputs[(step.name, ("ModelArtifacts", "S3ModelArtifacts"))] = aml.NodeOutput(
-        node=draft.name, output=artifacts
-    )
-    ctx.step_outputs[(step.name, ("OutputDataConfig", "output.tar.gz"))] = aml.NodeOutput(
-        node=draft.name, output=archive
-    )
-    res = ir.get(args, "ResourceConfig")
+    res_key = "ResourceConfig" if ir.get(args, "ResourceConfig") is not None else "HyperParameterTuningResourceConfig"
+    res = ir.get(args, res_key)
     draft.settings.update(
-        compute.resources(
-            ctx,
-            step,
-            ir.get(res, "InstanceType"),
-            ir.get(res, "InstanceCount"),
-            ctx.where(step, "Arguments", "ResourceConfig"),
-        )
+        compute.resources(ctx, step, ir.get(res, "InstanceType"), ir.get(res, "InstanceCount"), f"{at}/{res_key}")
     )
-    timeout = ir.get(args, "StoppingCondition", "MaxRuntimeInSeconds")
-    if isinstance(timeout, int):
-        draft.settings["timeout"] = timeout
-    _extras(ctx, step)
-    nodes.step_settings(ctx, draft, ir.get(args, "RoleArn"), ctx.where(step, "Arguments"))
-    env_prefix = nodes.environment_variables(
-        ctx, draft, ir.get(args, "Environment"), ctx.where(step, "Arguments", "Environment")
-    )
-    raw_hps = ir.get(args, "HyperParameters")
+    _extras(ctx, args, at, res_key, metric_hint)
+    nodes.step_settings(ctx, draft, ir.get(args, "RoleArn"), at)
+    env_prefix = nodes.environment_variables(ctx, draft, ir.get(args, "Environment"), f"{at}/Environment")
+    raw_hps = ir.get(args, hyperparameters)
     hps = raw_hps if isinstance(raw_hps, dict) else {}
-    program = _decoded(hps.get("sagemaker_program"))
-    hp_where = ctx.where(step, "Arguments", "HyperParameters")
+    program = decoded(hps.get("sagemaker_program"))
+    hp_where = f"{at}/{hyperparameters}"
+    ranged = dict(tuned or {})
     if not isinstance(program, str):
         draft.command = (
             "echo 'sm2aml: this step trained with a SageMaker built-in algorithm; "
@@ -81,11 +116,11 @@ def convert(step: ir.Step, ctx: Context) -> None:
             "SM2AML205",
             f"{step.name!r} uses the built-in algorithm image "
             f"{ir.get(algo, 'TrainingImage')}; the node fails until a training script replaces it",
-            where=f"{at}/TrainingImage",
+            where=f"{at}/AlgorithmSpecification/TrainingImage",
         )
-        ctx.outcome(step, "command node (placeholder)", "manual", draft.name)
-        return
-    source = _decoded(hps.get("sagemaker_submit_directory"))
+        placeholders = {name: draft.add_input(name, port, None) for name, port in sorted(ranged.items())}
+        return Trial(draft=draft, artifacts=artifacts, archive=archive, tuned=placeholders, script=False, source=None)
+    source = decoded(hps.get("sagemaker_submit_directory"))
     if isinstance(source, str):
         ctx.code_sources.append(aml.CodeSource(component=draft.component, uri=source))
         ctx.diags.add(
@@ -105,21 +140,29 @@ def convert(step: ir.Step, ctx: Context) -> None:
         f"--output-archive ${{{{outputs.{archive}}}}}",
     ]
     words += [f"--channel {expressions.shell_literal(c)}=${{{{inputs.{key}}}}}" for c, key in channels]
-    words += [
-        _hyperparameter(ctx, draft, name, value, f"{hp_where}/{name}")
-        for name, value in sorted(hps.items())
-        if name not in SAGEMAKER_HPS
-    ]
+    inputs: dict[str, str] = {}
+    for name in sorted({*hps, *ranged} - set(SAGEMAKER_HPS)):
+        if name in ranged:
+            inputs[name] = draft.add_input(name, ranged[name], None)
+            words.append(_hp_word(name, inputs[name], ranged[name].type))
+        else:
+            words.append(_hyperparameter(ctx, draft, name, hps[name], f"{hp_where}/{name}"))
     draft.command = env_prefix + " ".join(words)
-    ctx.outcome(step, "command node", "direct" if not isinstance(source, str) else "approximate", draft.name)
+    return Trial(
+        draft=draft,
+        artifacts=artifacts,
+        archive=archive,
+        tuned=inputs,
+        script=True,
+        source=source if isinstance(source, str) else None,
+    )
 
 
-def _channels(ctx: Context, draft: NodeDraft) -> list[tuple[str, str]]:
-    step = draft.step
+def _channels(ctx: Context, draft: NodeDraft, args: ir.Value, at: str) -> list[tuple[str, str]]:
     out = []
-    items = ir.get(step.arguments, "InputDataConfig")
+    items = ir.get(args, "InputDataConfig")
     for i, item in enumerate(items if isinstance(items, list) else []):
-        where = ctx.where(step, "Arguments", "InputDataConfig", i)
+        where = f"{at}/InputDataConfig/{i}"
         name = ir.get(item, "ChannelName")
         uri = ir.get(item, "DataSource", "S3DataSource", "S3Uri")
         if not isinstance(name, str) or uri is None:
@@ -133,13 +176,13 @@ def _channels(ctx: Context, draft: NodeDraft) -> list[tuple[str, str]]:
     return out
 
 
-def _decoded(value: ir.Value) -> ir.Value:
+def decoded(value: ir.Value) -> ir.Value:
     if isinstance(value, str):
         try:
-            decoded: ir.Value = json.loads(value)
+            loaded: ir.Value = json.loads(value)
         except ValueError:
             return value
-        return decoded if isinstance(decoded, str | int | float | bool) else value
+        return loaded if isinstance(loaded, str | int | float | bool) else value
     return value
 
 
@@ -147,7 +190,7 @@ def _hyperparameter(ctx: Context, draft: NodeDraft, name: str, value: ir.Value, 
     """A hyperparameter becomes a typed component input passed to the launcher as --hp name=value."""
     if isinstance(value, ir.Join) and value.on == "" and len(value.values) == 1:
         value = value.values[0]
-    value = _decoded(value)
+    value = decoded(value)
     if isinstance(value, ir.ParamRef):
         text = expressions.command_text(ctx, draft, value, where)
         return f"--hp {expressions.shell_literal(name + '=')}{text}"
@@ -157,64 +200,49 @@ def _hyperparameter(ctx: Context, draft: NodeDraft, name: str, value: ir.Value, 
             aml.Port(type=HP_TYPES[type(value)], default=value, description=f"Hyperparameter {name}"),
             aml.Literal(value=value),
         )
-        ref = f"${{{{inputs.{key}}}}}"
-        return f"--hp '{name}={ref}'" if isinstance(value, str) else f"--hp {name}={ref}"
+        return _hp_word(name, key, HP_TYPES[type(value)])
     text = expressions.command_text(ctx, draft, value, where)
     return f"--hp {expressions.shell_literal(name + '=')}{text}"
 
 
-def _extras(ctx: Context, step: ir.Step) -> None:
-    args = step.arguments
+def _hp_word(name: str, key: str, kind: str) -> str:
+    """The launcher argument passing component input `key` as hyperparameter `name`."""
+    ref = f"${{{{inputs.{key}}}}}"
+    return f"--hp '{name}={ref}'" if kind == "string" else f"--hp {name}={ref}"
+
+
+def _extras(ctx: Context, args: ir.Value, at: str, res_key: str, metric_hint: str) -> None:
     for key, what in DROPPED.items():
         if ir.get(args, key) is not None:
-            ctx.diags.add("SM2AML209", f"{what} is dropped", where=ctx.where(step, "Arguments", key))
+            ctx.diags.add("SM2AML209", f"{what} is dropped", where=f"{at}/{key}")
     metrics = ir.get(args, "AlgorithmSpecification", "MetricDefinitions")
     if isinstance(metrics, list) and metrics:
         names = ", ".join(str(ir.get(m, "Name")) for m in metrics)
         ctx.diags.add(
             "SM2AML206",
             f"metrics {names} were read from logs by regex; log them with mlflow.log_metric under the same names",
-            where=ctx.where(step, "Arguments", "AlgorithmSpecification", "MetricDefinitions"),
+            where=f"{at}/AlgorithmSpecification/MetricDefinitions",
+            hint=metric_hint,
         )
     if ir.get(args, "CheckpointConfig") is not None:
         ctx.diags.add(
-            "SM2AML212",
-            "CheckpointConfig: checkpoints are not synced to storage",
-            where=ctx.where(step, "Arguments", "CheckpointConfig"),
+            "SM2AML212", "CheckpointConfig: checkpoints are not synced to storage", where=f"{at}/CheckpointConfig"
         )
     if ir.get(args, "EnableManagedSpotTraining") is True:
-        ctx.diags.add(
-            "SM2AML312", "managed spot training", where=ctx.where(step, "Arguments", "EnableManagedSpotTraining")
-        )
+        ctx.diags.add("SM2AML312", "managed spot training", where=f"{at}/EnableManagedSpotTraining")
     if ir.get(args, "VpcConfig") is not None:
-        ctx.diags.add(
-            "SM2AML305",
-            "VpcConfig is set by the workspace network in Azure ML",
-            where=ctx.where(step, "Arguments", "VpcConfig"),
-        )
+        ctx.diags.add("SM2AML305", "VpcConfig is set by the workspace network in Azure ML", where=f"{at}/VpcConfig")
     for key in ("VolumeKmsKeyId",):
-        if ir.get(args, "ResourceConfig", key) is not None:
-            ctx.diags.add(
-                "SM2AML306",
-                f"{key} has no per-job equivalent",
-                where=ctx.where(step, "Arguments", "ResourceConfig", key),
-            )
+        if ir.get(args, res_key, key) is not None:
+            ctx.diags.add("SM2AML306", f"{key} has no per-job equivalent", where=f"{at}/{res_key}/{key}")
     if ir.get(args, "OutputDataConfig", "KmsKeyId") is not None:
-        ctx.diags.add(
-            "SM2AML306",
-            "output KmsKeyId has no per-job equivalent",
-            where=ctx.where(step, "Arguments", "OutputDataConfig", "KmsKeyId"),
-        )
-    if ir.get(args, "ResourceConfig", "VolumeSizeInGB") is not None:
-        ctx.diags.add(
-            "SM2AML307",
-            "VolumeSizeInGB is not needed",
-            where=ctx.where(step, "Arguments", "ResourceConfig", "VolumeSizeInGB"),
-        )
+        ctx.diags.add("SM2AML306", "output KmsKeyId has no per-job equivalent", where=f"{at}/OutputDataConfig/KmsKeyId")
+    if ir.get(args, res_key, "VolumeSizeInGB") is not None:
+        ctx.diags.add("SM2AML307", "VolumeSizeInGB is not needed", where=f"{at}/{res_key}/VolumeSizeInGB")
     out = ir.get(args, "OutputDataConfig", "S3OutputPath")
     if out is not None:
         ctx.diags.add(
             "SM2AML309",
             f"model artefacts went to {expressions.describe(out)}; Azure ML now manages their location",
-            where=ctx.where(step, "Arguments", "OutputDataConfig", "S3OutputPath"),
+            where=f"{at}/OutputDataConfig/S3OutputPath",
         )

@@ -8,6 +8,10 @@ LAUNCHERS = {
     "processing": "sm2aml_processing.py",
     "training": "sm2aml_training.py",
     "condition": "sm2aml_condition.py",
+    "inference": "sm2aml_inference.py",
+    "register": "sm2aml_register.py",
+    "repack": "sm2aml_repack.py",
+    "spark": "sm2aml_spark.py",
 }
 
 

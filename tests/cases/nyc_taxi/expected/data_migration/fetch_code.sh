@@ -15,3 +15,7 @@ rm components/train_taxi_model/src/sourcedir.tar.gz
 aws s3 cp s3://sm2aml-example-artifacts/NycTaxiFarePipeline/code/b3a85b4eac68f550de5e9306a4b7bdc214d3842c6d629baa6108eb5d1a23ae25/predict.py components/predict_taxi_fares/src/
 
 aws s3 cp s3://sm2aml-example-artifacts/NycTaxiFarePipeline/code/ea79cea022eb4f5ef1c3bc48dfb39758633f6514fd97a0bf5fba9c7a911c4aec/score.py components/score_taxi_model/src/
+
+aws s3 cp s3://sm2aml-example-artifacts/sagemaker-scikit-learn-2016-01-31-00-00-00-000/sourcedir.tar.gz components/register_taxi_model_register_model/src/
+tar -xzf components/register_taxi_model_register_model/src/sourcedir.tar.gz -C components/register_taxi_model_register_model/src/
+rm components/register_taxi_model_register_model/src/sourcedir.tar.gz

@@ -16,8 +16,8 @@ def sku_for(instance_type: str) -> dict[str, Any] | None:
 
 def resources(ctx: Context, step: ir.Step, instance_type: ir.Value, count: ir.Value, where: str) -> dict[str, Any]:
     """Node settings (instance_type, instance_count, compute) for a step's instance configuration."""
-    itype = _fixed(ctx, instance_type, f"{where}/InstanceType", "instance type")
-    icount = _fixed(ctx, count, f"{where}/InstanceCount", "instance count")
+    itype = fixed(ctx, instance_type, f"{where}/InstanceType", "instance type")
+    icount = fixed(ctx, count, f"{where}/InstanceCount", "instance count")
     out: dict[str, Any] = {}
     if isinstance(icount, int) and not isinstance(icount, bool) and icount > 1:
         out["instance_count"] = icount
@@ -43,15 +43,23 @@ def resources(ctx: Context, step: ir.Step, instance_type: ir.Value, count: ir.Va
     return out
 
 
-def _fixed(ctx: Context, value: ir.Value, where: str, what: str) -> ir.Value:
-    """A literal stays; a parameter is replaced by its default with a warning."""
+def fixed(
+    ctx: Context,
+    value: ir.Value,
+    where: str,
+    what: str,
+    *,
+    code: str = "SM2AML308",
+    otherwise: str = "left to the default compute",
+) -> ir.Value:
+    """A literal stays; a parameter is replaced by its default with a warning (`code`)."""
     if isinstance(value, ir.ParamRef):
         default = ctx.pipeline.parameter(value.name).default
         ctx.diags.add(
-            "SM2AML308", f"{what} comes from parameter {value.name!r}; fixed to its default {default!r}", where=where
+            code, f"{what} comes from parameter {value.name!r}; fixed to its default {default!r}", where=where
         )
         return default
     if isinstance(value, ir.EXPR_TYPES):
-        ctx.diags.add("SM2AML402", f"{what} is computed at run time; left to the default compute", where=where)
+        ctx.diags.add("SM2AML402", f"{what} is computed at run time; {otherwise}", where=where)
         return None
     return value

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sm2aml import aml, ir
-from sm2aml.rules import expressions, training
+from sm2aml.rules import compute, expressions, training
 from sm2aml.rules.context import Context, NodeDraft
 
 SAMPLING = {"Bayesian": "bayesian", "Random": "random", "Grid": "grid", "Hyperband": "random"}
@@ -247,6 +247,11 @@ def _categorical(ctx: Context, name: str, values: ir.Value, where: str) -> Dimen
     return Dimension(name=name, port=port, distribution={"type": "choice", "values": choices})
 
 
+def _fixed(ctx: Context, value: ir.Value, where: str, what: str) -> ir.Value:
+    """A sweep's settings cannot be pipeline inputs: a parameter becomes its default."""
+    return compute.fixed(ctx, value, where, what, code="SM2AML224", otherwise="it cannot be a sweep setting")
+
+
 def _number(ctx: Context, value: ir.Value, where: str, what: str) -> float | None:
     value = _fixed(ctx, value, where, what)
     if isinstance(value, str):
@@ -257,20 +262,6 @@ def _number(ctx: Context, value: ir.Value, where: str, what: str) -> float | Non
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         return float(value)
     return None
-
-
-def _fixed(ctx: Context, value: ir.Value, where: str, what: str) -> ir.Value:
-    """A literal stays; a parameter becomes its default (a sweep's settings cannot be pipeline inputs)."""
-    if isinstance(value, ir.ParamRef):
-        default = ctx.pipeline.parameter(value.name).default
-        ctx.diags.add(
-            "SM2AML224", f"{what} comes from parameter {value.name!r}; fixed to its default {default!r}", where=where
-        )
-        return default
-    if isinstance(value, ir.EXPR_TYPES):
-        ctx.diags.add("SM2AML402", f"{what} is computed at run time and cannot be a sweep setting", where=where)
-        return None
-    return value
 
 
 def _count(ctx: Context, value: ir.Value, where: str, what: str) -> int | None:

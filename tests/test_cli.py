@@ -38,7 +38,7 @@ def test_convert_writes_a_project_and_says_what_it_did(tmp_path: Path) -> None:
     assert (out / "pipeline.yml").is_file()
     assert "4 nodes" in result.stdout
     report = json.loads((out / "report.json").read_text())
-    assert {s["step"] for s in report["steps"]} == {"Prepare", "Train", "Evaluate", "Notify"}
+    assert {s["step"] for s in report["pipelines"][0]["steps"]} == {"Prepare", "Train", "Evaluate", "Notify"}
 
 
 def test_convert_refuses_a_non_empty_folder_and_leaves_it_alone(tmp_path: Path) -> None:

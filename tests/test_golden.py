@@ -1,16 +1,20 @@
 """Golden matrix: each case's emitted project is compared file by file with tests/cases/<case>/expected/.
 
-Regenerate with `pytest tests/test_golden.py --update-golden` and review the diff.
+Regenerate with `pytest tests/test_golden.py --update-golden` and review the diff. A case folder may hold
+`options.json`: the conversion options (fields of sm2aml.config.Options) the case is converted with.
+The SDK target's files (expected_sdk/) and its equality with this target are in test_golden_sdk.py.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from sm2aml import emit, load
+from sm2aml.config import Options
 from sm2aml.emit import write
 from sm2aml.rules import convert
 from sm2aml.validate import validate
@@ -21,9 +25,14 @@ INPUTS = {case.name: case / "input.json" for case in sorted(CASES.iterdir()) if 
 INPUTS["nyc_taxi"] = ROOT / "examples" / "sagemaker_nyc_taxi" / "pipeline.json"
 
 
+def _options(case: str) -> Options:
+    path = CASES / case / "options.json"
+    return Options(**json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else Options()
+
+
 def _files(case: str) -> dict[str, str]:
     pipeline = load(INPUTS[case])
-    project, _ = convert(pipeline)
+    project, _ = convert(pipeline, _options(case))
     return {f.path: f.text.replace(str(ROOT), "<root>") for f in emit(project)}
 
 
@@ -50,7 +59,7 @@ def test_output_matches_golden(case: str, update_golden: bool) -> None:
 def test_emitted_project_passes_validation_with_azure_ai_ml(case: str, tmp_path: Path) -> None:
     pytest.importorskip("azure.ai.ml")
     pipeline = load(INPUTS[case])
-    project, _ = convert(pipeline)
+    project, _ = convert(pipeline, _options(case))
     write(emit(project), tmp_path / "out")
     findings = validate(tmp_path / "out", azure=True)
     assert [d.one_line() for d in findings] == []

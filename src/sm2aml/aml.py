@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ COMPONENT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 IO_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 
 
+@functools.lru_cache(maxsize=8192)
 def snake(text: str) -> str:
     """A legal lower-case identifier from any text: 'Abalone-Process' -> 'abalone_process'."""
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
@@ -96,6 +98,7 @@ class Port:
     enum: tuple[Scalar, ...] = ()
     mode: str | None = None
     path: str | None = None
+    is_control: bool = False  # a primitive output an if_else node reads
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -253,6 +256,19 @@ class Outcome:
     construct: str
     outcome: str  # direct | approximate | manual
     node: str | None = None
+    upstream: tuple[str, ...] = ()  # the source steps this one waits for
+    where: str = ""  # where the step is in the source
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceResource:
+    """Something of the source platform the pipeline depends on, and what stands for it in the project."""
+
+    kind: str  # parameter | bucket | role | image | instance_type | kms_key | network | endpoint
+    source: str  # its name, URI or ARN there
+    target: str = ""  # what stands for it here ("" when nothing does)
+    where: str = ""  # first place it is used
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -271,3 +287,4 @@ class Project:
     code_sources: tuple[CodeSource, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    resources: tuple[SourceResource, ...] = ()

@@ -31,6 +31,13 @@ class Compute(str, enum.Enum):
 
 class Target(str, enum.Enum):
     yaml = "yaml"
+    sdk = "sdk"
+    both = "both"
+
+
+class ControlFlow(str, enum.Enum):
+    gates = "gates"
+    if_else = "if_else"
 
 
 def _version(value: bool) -> None:
@@ -53,12 +60,12 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-def _load(source: str, debug: bool):  # type: ignore[no-untyped-def]
+def _load(source: str, debug: bool, args: list[str] | None = None):  # type: ignore[no-untyped-def]
     from sm2aml.diagnostics import LoadError
     from sm2aml.load import load
 
     try:
-        return load(source)
+        return load(source, args=_pairs(args or [], "--arg"))
     except LoadError as exc:
         if debug:
             raise
@@ -98,17 +105,44 @@ def _print_findings(diags: Diagnostics, source: str, limit: int | None = None) -
 
 @app.command()
 def convert(
-    source: Annotated[str, typer.Argument(help="Definition JSON, describe-pipeline response, or '-' for stdin.")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="Definition JSON, describe-pipeline response, '-' for stdin, or pipeline code (.py, .ipynb; "
+            "read statically, never run)."
+        ),
+    ],
     *,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the Azure ML project into.")],
-    target: Annotated[Target, typer.Option(help="What to emit.")] = Target.yaml,
+    arg: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--arg", help="NAME=VALUE for a parameter of the pipeline code's factory (get_pipeline, build, ...)."
+        ),
+    ] = None,
+    target: Annotated[
+        Target, typer.Option(help="What to emit: CLI v2 YAML, a Python SDK v2 project, or both.")
+    ] = Target.yaml,
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
     compute: Annotated[
         Compute, typer.Option(help="Serverless compute, or emitted compute clusters.")
     ] = Compute.serverless,
     storage_account: Annotated[str | None, typer.Option(help="Storage account behind the datastores.")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="Mapping file (default: ./sm2aml.toml when it exists).")
+    ] = None,
+    control_flow: Annotated[
+        ControlFlow,
+        typer.Option(
+            help="How condition branches are skipped: 'gates' guards each branch node's command with the "
+            "condition's outcome; 'if_else' emits Azure ML if_else nodes (a private preview feature)."
+        ),
+    ] = ControlFlow.gates,
     code_dir: Annotated[
         Path | None, typer.Option(help="Local folder holding the step code the definition names in S3.")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="The pipeline's name (a definition file does not carry one).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no findings (they are in the report).")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print every finding, infos included.")] = False,
@@ -117,26 +151,45 @@ def convert(
     """Convert a SageMaker pipeline into an Azure ML project folder."""
     import dataclasses
 
+    from sm2aml.cli_report import read_mapping
     from sm2aml.config import Options
     from sm2aml.emit import File, OutputExists, emit, write
     from sm2aml.rules import convert as convert_pipeline
     from sm2aml.validate import validate
 
-    pipeline = _load(source, debug)
-    project, diags = convert_pipeline(pipeline, Options(compute=compute.value, storage_account=storage_account))
+    chosen = read_mapping(mapping)  # sm2aml.toml: names and overrides; flags win over its defaults
+    pipeline = _load(source, debug, arg)
+    if name:
+        pipeline = dataclasses.replace(pipeline, name=name)
+    project, diags = convert_pipeline(
+        pipeline,
+        Options(
+            compute=compute.value,
+            storage_account=storage_account or chosen.storage_account,
+            prefix=chosen.prefix,
+            control_flow=control_flow.value,
+            mapping=chosen,
+        ),
+    )
     found: list[File] = []
-    if code_dir is not None:
+    if code_dir is not None or pipeline.local_code:
         from sm2aml.emit.code import local_code, path_findings
 
-        if not code_dir.is_dir():
+        if code_dir is not None and not code_dir.is_dir():
             _fail(f"{code_dir}: --code-dir is not a folder")
-        found, missing = local_code(project, code_dir)
+        found, missing = local_code(project, code_dir, pipeline.local_code)
+        where = code_dir if code_dir is not None else "the files the pipeline code names"
         for uri in missing:
-            typer.echo(f"sm2aml: {uri} is not in {code_dir}; fetch it with data_migration/fetch_code.sh", err=True)
+            typer.echo(f"sm2aml: {uri} is not in {where}; fetch it with data_migration/fetch_code.sh", err=True)
         more = path_findings(project, found)
         diags.extend(more)
         project = dataclasses.replace(project, diagnostics=(*project.diagnostics, *more))
-    files = emit(project, target.value)
+    from sm2aml.emit.sdk import SdkUnsupported
+
+    try:
+        files = emit(project, target.value)
+    except SdkUnsupported as exc:
+        _fail(f"--target {target.value}: {exc}; convert with --target yaml")
     emitted = {f.path for f in files}
     files += [f for f in found if f.path not in emitted]
     try:
@@ -171,8 +224,8 @@ def validate_cmd(
     from sm2aml.diagnostics import Severity
     from sm2aml.validate import validate
 
-    if not (project / "pipeline.yml").is_file():
-        _fail(f"{project}: not an emitted project (no pipeline.yml)")
+    if not (project / "pipeline.yml").is_file() and not (project / "pipeline.py").is_file():
+        _fail(f"{project}: not an emitted project (no pipeline.yml or pipeline.py)")
     diags = validate(project, azure=azure)
     _print_findings(diags, str(project))
     errors = diags.at_least(Severity.ERROR)
@@ -183,14 +236,19 @@ def validate_cmd(
 
 @app.command()
 def inspect(
-    source: Annotated[str, typer.Argument(help="Definition JSON, describe-pipeline response, or '-'.")],
+    source: Annotated[
+        str, typer.Argument(help="Definition JSON, describe-pipeline response, '-', or pipeline code (.py, .ipynb).")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the IR as JSON.")] = False,
+    arg: Annotated[
+        list[str] | None, typer.Option("--arg", help="NAME=VALUE for a parameter of the pipeline code's factory.")
+    ] = None,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Show the intermediate representation of a pipeline."""
     from sm2aml.inspect import to_data, tree
 
-    pipeline = _load(source, debug)
+    pipeline = _load(source, debug, arg)
     if as_json:
         import json
 
@@ -318,6 +376,16 @@ def run_cmd(
     console.print(f"run folder: {folder}")
     if any(r.status in ("failed", "cannot run locally") for r in results):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _register_report_commands() -> None:
+    from sm2aml.cli_report import init, report
+
+    app.command()(report)
+    app.command()(init)
+
+
+_register_report_commands()
 
 
 def main() -> None:

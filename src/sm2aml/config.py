@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from sm2aml.mapping import Mapping
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -11,6 +13,8 @@ class Options:
     compute: str = "serverless"  # "serverless", or "clusters" to emit compute/*.yml and use them
     storage_account: str | None = None  # None: derived from the pipeline name
     prefix: str = ""  # prepended to component and environment names
+    control_flow: str = "gates"  # "gates" (guarded branch nodes) or "if_else" (Azure ML if_else nodes)
+    mapping: Mapping = field(default_factory=Mapping)  # sm2aml.toml: names and overrides fixed by the user
 
     def account_for(self, pipeline_name: str) -> str:
         if self.storage_account:

@@ -112,6 +112,48 @@ CODES: dict[str, Code] = {
     "SM2AML109": Code(ERR, "Malformed field in the definition", "Fix the field to match the SageMaker schema."),
     "SM2AML110": Code(WARN, "Unknown expression", "The value is kept as a literal; check its meaning."),
     "SM2AML111": Code(ERR, "Input file cannot be read", "Check the path and permissions."),
+    "SM2AML120": Code(ERR, "Python source cannot be parsed", "Fix the syntax error; the file is read, never run."),
+    "SM2AML121": Code(
+        ERR,
+        "No SageMaker pipeline found in the Python source",
+        "Build Pipeline(...) at top level or in a get_pipeline/build factory, or convert the definition JSON.",
+    ),
+    "SM2AML122": Code(
+        WARN,
+        "Value not known statically",
+        "Give the value in the source or with --arg, or convert the definition JSON (Pipeline.definition()).",
+    ),
+    "SM2AML123": Code(
+        WARN,
+        "Control flow decided when the code runs",
+        "Make the condition or loop depend on constants or factory arguments (--arg), or convert the JSON.",
+    ),
+    "SM2AML124": Code(
+        WARN,
+        "SageMaker construct not modelled by the source front end",
+        "Convert the definition JSON from Pipeline.definition() for this pipeline.",
+    ),
+    "SM2AML125": Code(
+        WARN,
+        "Pipeline variable used as a plain Python value",
+        "Use Join, .to_string() or a Condition*: the SDK raises TypeError here.",
+    ),
+    "SM2AML126": Code(WARN, "AWS environment assumed", "Pass --arg region=NAME / --arg default_bucket=NAME."),
+    "SM2AML127": Code(WARN, "Local code file not found", "Check the path; it is resolved from the pipeline's folder."),
+    "SM2AML128": Code(ERR, "Factory argument does not fit", "Use --arg NAME=VALUE with a parameter of the factory."),
+    "SM2AML129": Code(ERR, "Notebook cannot be read", "Give a Jupyter notebook (.ipynb JSON with code cells)."),
+    "SM2AML130": Code(
+        INFO,
+        "Image URI with a placeholder account",
+        "Install the sagemaker package to read its image data, or set image_uri explicitly.",
+    ),
+    "SM2AML150": Code(ERR, "Mapping file cannot be read", "Fix the TOML syntax at the place given, or the path."),
+    "SM2AML151": Code(
+        WARN, "Unknown key in the mapping file", "Check the spelling; `sm2aml init` writes every known key."
+    ),
+    "SM2AML152": Code(ERR, "Mapping file value has the wrong type", "Write the value as the table or string shown."),
+    "SM2AML153": Code(ERR, "Illegal name in the mapping file", "Use a name Azure accepts for that kind of resource."),
+    "SM2AML154": Code(INFO, "Mapping entry matches nothing", "Remove the entry, or check the name against the report."),
     "SM2AML201": Code(
         ERR, "Step type not converted yet", "The step has no Azure ML equivalent in this version; rebuild it by hand."
     ),
@@ -439,6 +481,27 @@ CODES: dict[str, Code] = {
         "Node cannot be gated by its condition",
         "Only command jobs can be skipped; move the step out of the branch or guard it by hand.",
     ),
+    "SM2AML410": Code(
+        WARN,
+        "if_else node is a private preview feature",
+        "export AZURE_ML_CLI_PRIVATE_FEATURES_ENABLED=true before `az ml job create`; if the workspace rejects "
+        "the node, convert again without --control-flow if_else.",
+    ),
+    "SM2AML411": Code(
+        INFO,
+        "Consumer of a branch step joins its if_else block",
+        "Nothing to do: the node runs only when the branch it reads from runs, as in SageMaker.",
+    ),
+    "SM2AML412": Code(
+        WARN,
+        "Node reads from more than one if_else branch",
+        "Move the node into a branch, or give it inputs that exist whichever branch runs.",
+    ),
+    "SM2AML413": Code(
+        INFO,
+        "Retry policy becomes the parallel job's retry settings",
+        "Check max_retries in the component's retry_settings.",
+    ),
     "SM2AML501": Code(ERR, "Output folder exists and is not empty", "Pass --force to replace it."),
     "SM2AML502": Code(ERR, "Binding does not resolve", "This is a defect in the conversion; please report it."),
     "SM2AML503": Code(ERR, "Illegal name", "This is a defect in the conversion; please report it."),
@@ -452,6 +515,11 @@ CODES: dict[str, Code] = {
         "Literal contains an Azure ML binding marker",
         "The `${{` in the value was escaped so Azure ML does not read it as a binding.",
     ),
+    "SM2AML510": Code(
+        ERR, "Input could not be assessed", "This is a defect in sm2aml; please report it with the input."
+    ),
+    "SM2AML511": Code(INFO, "File skipped: not a SageMaker pipeline", "Name the file explicitly to see why it fails."),
+    "SM2AML512": Code(ERR, "Report cannot be written", "Check the -o path and its folder's permissions."),
 }
 
 

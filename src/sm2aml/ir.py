@@ -195,6 +195,7 @@ class Pipeline:
     metadata: dict[str, Value] = field(default_factory=dict)
     source: str = ""
     diagnostics: tuple[Diagnostic, ...] = ()
+    local_code: dict[str, str] = field(default_factory=dict)  # S3 URI the SDK uploads to -> local file or folder
 
     def all_steps(self) -> Iterator[Step]:
         """Every step, nested branch steps included, in definition order (depth first)."""

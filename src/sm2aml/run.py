@@ -2,6 +2,8 @@
 
 Azure ML cannot run pipeline jobs on a workstation; this runs the same commands with the same
 `${{…}}` substitution, in the current Python environment, with every output in its own folder.
+An if_else node reads its condition's control output and skips the nodes of the other block; a node
+that reads from a skipped node is skipped too.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ OPTIONAL = re.compile(r"\$\[\[(.*?)\]\]", re.S)
 DATASTORE_URI = re.compile(r"^azureml://datastores/([^/]+)/paths/(.*)$")
 SKIPPED_MARK = "skipped: its condition branch was not taken"
 LOCAL_KINDS = ("command",)
+IF_ELSE_BLOCKS = {"true_block": True, "false_block": False}
+NODE_REF = re.compile(r"^\$\{\{\s*parent\.jobs\.([^.\s]+)\s*\}\}$")
 
 
 class RunError(Exception):
@@ -76,6 +80,15 @@ def plan(project: Path) -> list[Node]:
     jobs: dict[str, Any] = pipeline.get("jobs") or {}
     nodes: dict[str, Node] = {}
     for name, job in jobs.items():
+        if job.get("type") == "if_else":
+            condition = [
+                m.split(".")[2] for m in BINDING.findall(str(job.get("condition"))) if m.startswith("parent.jobs.")
+            ]
+            upstream = [c for c in condition if c in jobs]
+            nodes[name] = Node(
+                name=name, kind="if_else", job=job, component={}, component_dir=project, upstream=upstream
+            )
+            continue
         ref = job.get("trial") if job.get("type") == "sweep" else job.get("component")
         if not isinstance(ref, str):
             raise RunError(f"pipeline.yml: node {name!r} has no component file")
@@ -93,6 +106,10 @@ def plan(project: Path) -> list[Node]:
             component_dir=path.parent,
             upstream=[r for r in dict.fromkeys(refs) if r in jobs],
         )
+    for node in [n for n in nodes.values() if n.kind == "if_else"]:
+        for member in (m for members in block_members(node.job).values() for m in members):
+            if member in nodes:
+                nodes[member].upstream.append(node.name)  # a block's nodes wait for the decision
     order: list[Node] = []
     done: set[str] = set()
     while len(order) < len(nodes):
@@ -141,6 +158,7 @@ def run(
     shims = _python_shims(run_dir)
     results: list[Result] = []
     outputs: dict[tuple[str, str], Path] = {}
+    skipped: set[str] = set()  # nodes a condition left out, and the nodes that read from them
     failed = False
     for i, node in enumerate(nodes, 1):
         folders = {o: run_dir / node.name / "outputs" / o for o in (node.component.get("outputs") or {})}
@@ -155,7 +173,13 @@ def run(
             continue
         if on_start:
             on_start(node, i, len(nodes))
-        if node.name in skip:
+        if node.name in skipped or skipped & set(node.upstream):
+            result.status = "skipped (condition)"
+            skipped.add(node.name)
+        elif node.kind == "if_else":
+            skipped.update(_decide(node, outputs, run_dir / node.name, result))
+            failed = result.status == "failed"
+        elif node.name in skip:
             result.status = "skipped (--skip)"
         elif node.kind not in LOCAL_KINDS or node.component.get("type", "command") != "command":
             result.status = "cannot run locally"
@@ -168,6 +192,40 @@ def run(
         if on_done:
             on_done(result)
     return results
+
+
+def block_members(job: dict[str, Any]) -> dict[bool, list[str]]:
+    """The nodes an if_else node runs when its condition is true, and when it is false."""
+    out: dict[bool, list[str]] = {}
+    for key, outcome in IF_ELSE_BLOCKS.items():
+        value = job.get(key)
+        entries = value if isinstance(value, list) else [] if value is None else [value]
+        out[outcome] = [m.group(1) for e in entries if (m := NODE_REF.match(str(e)))]
+    return out
+
+
+def _decide(node: Node, outputs: dict[tuple[str, str], Path], folder: Path, result: Result) -> list[str]:
+    """Read the condition of an if_else node; returns the nodes of the block not taken."""
+    folder.mkdir(parents=True, exist_ok=True)
+    result.log = folder / "log.txt"
+    condition = node.job.get("condition")
+    value: bool | None = condition if isinstance(condition, bool) else None
+    parts = BINDING.fullmatch(str(condition).strip())
+    ref = parts.group(1).split(".") if parts else []
+    if value is None and len(ref) == 5 and (ref[2], ref[4]) in outputs:
+        path = outputs[(ref[2], ref[4])]
+        path = path / "output" if path.is_dir() else path  # a control output written into its folder
+        text = path.read_text(encoding="utf-8").strip().lower() if path.is_file() else ""
+        value = {"true": True, "false": False}.get(text)
+    blocks = block_members(node.job)
+    if value is None:
+        result.log.write_text(f"sm2aml: no boolean value for condition {condition}\n", encoding="utf-8")
+        result.status = "failed"
+        return []
+    taken = "true_block" if value else "false_block"
+    result.log.write_text(f"sm2aml: condition {condition} is {value}: {taken} runs\n", encoding="utf-8")
+    result.status = "succeeded"
+    return blocks[not value]
 
 
 def _values(

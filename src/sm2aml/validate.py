@@ -17,12 +17,19 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SELF_CONTAINED = frozenset({"automl"})  # node types that need no component file
 ENDPOINT_NAME = re.compile(r"^[a-zA-Z][-a-zA-Z0-9]{1,30}[a-zA-Z0-9]$")  # 3-32 characters
 OPTIONAL_BLOCK = re.compile(r"\$\[\[(.*?)\]\]", re.S)
+IF_ELSE_BLOCKS = ("true_block", "false_block")
+NODE_REF = re.compile(r"\$\{\{\s*parent\.jobs\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+CONDITION = re.compile(r"\$\{\{\s*parent\.jobs\.([A-Za-z_][A-Za-z0-9_]*)\.outputs\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 def validate(out: Path, *, azure: bool = True) -> Diagnostics:
-    """Check an emitted project folder; with azure=True also load every file with azure-ai-ml."""
+    """Check an emitted project folder; with azure=True also load every file with azure-ai-ml.
+
+    A project of the SDK target alone has pipeline.py instead of pipeline.yml: with azure=True its
+    build_pipeline() builds the job (offline) for azure-ai-ml to check."""
     diags = Diagnostics()
-    pipeline = _load_yaml(out / "pipeline.yml", "pipeline.yml", diags)
+    sdk_only = not (out / "pipeline.yml").exists() and (out / "pipeline.py").is_file()
+    pipeline = None if sdk_only else _load_yaml(out / "pipeline.yml", "pipeline.yml", diags)
     components: dict[str, dict[str, Any]] = {}
     for path in sorted(out.glob("components/*/component.yml")):
         rel = path.relative_to(out).as_posix()
@@ -34,9 +41,9 @@ def validate(out: Path, *, azure: bool = True) -> Diagnostics:
         _check_pipeline(pipeline, out, components, diags)
     _check_endpoints(out, diags)
     if azure and not diags.at_least(Severity.ERROR):
-        from sm2aml.validate_azure import check_with_azure
+        from sm2aml.validate_azure import check
 
-        check_with_azure(out, diags)
+        check(out, diags)
     return diags
 
 
@@ -129,11 +136,17 @@ def _check_pipeline(doc: dict[str, Any], out: Path, components: dict[str, dict[s
         for name, job in jobs.items()
     }
     for name, job in jobs.items():
-        _check_node(name, job, components.get(_component_path(job)), diags)
+        if job.get("type") == "if_else":
+            _check_if_else(name, job, jobs, components, diags)
+        else:
+            _check_node(name, job, components.get(_component_path(job)), diags)
+    _check_blocks_are_disjoint(jobs, diags)
     inputs, outputs = doc.get("inputs") or {}, doc.get("outputs") or {}
     for pointer, text in _strings(doc, ""):
         for expr in BINDING.findall(text):
             job = jobs.get(pointer.split("/")[2]) if pointer.startswith("/jobs/") else None
+            if (job or {}).get("type") == "if_else" and pointer.split("/")[3] in IF_ELSE_BLOCKS:
+                continue  # node bindings, checked by _check_if_else
             space = set((job or {}).get("search_space") or {})
             if not _resolves(expr, inputs, outputs, job_outputs, space):
                 diags.add("SM2AML502", f"binding ${{{{{expr}}}}} does not resolve", where=f"pipeline.yml#{pointer}")
@@ -178,6 +191,69 @@ def _check_node(name: str, job: dict[str, Any], comp: dict[str, Any] | None, dia
                 f"node {name!r} sets output {key!r} its component does not declare",
                 where=f"{at}/outputs/{key}",
             )
+
+
+def _check_if_else(
+    name: str, job: dict[str, Any], jobs: dict[str, Any], components: dict[str, dict[str, Any]], diags: Diagnostics
+) -> None:
+    """The condition binds a boolean control output of a node; each block entry is ${{parent.jobs.<other node>}}."""
+    at = f"pipeline.yml#/jobs/{name}"
+    if not aml.NODE_NAME.match(name) or not name.isidentifier():
+        diags.add("SM2AML503", f"node name {name!r} is not legal", where=at)
+    condition = job.get("condition")
+    match = CONDITION.fullmatch(condition) if isinstance(condition, str) else None
+    if match:
+        node, output = match.groups()
+        port = ((components.get(_component_path(jobs.get(node) or {})) or {}).get("outputs") or {}).get(output)
+        if not (isinstance(port, dict) and port.get("type") == "boolean" and port.get("is_control") is True):
+            diags.add(
+                "SM2AML502",
+                f"if_else node {name!r}: {condition} is not a boolean control output (is_control: true)",
+                where=f"{at}/condition",
+            )
+    elif not isinstance(condition, bool):
+        diags.add(
+            "SM2AML502", f"if_else node {name!r}: condition {condition!r} binds no node output", where=f"{at}/condition"
+        )
+    blocks = {key: _block_nodes(name, key, job.get(key), jobs, diags) for key in IF_ELSE_BLOCKS}
+    if not any(blocks.values()):
+        diags.add("SM2AML502", f"if_else node {name!r} has neither a true_block nor a false_block", where=at)
+    for both in sorted(set(blocks["true_block"]) & set(blocks["false_block"])):
+        diags.add("SM2AML502", f"if_else node {name!r} lists {both!r} in both blocks", where=at)
+
+
+def _block_nodes(name: str, key: str, value: Any, jobs: dict[str, Any], diags: Diagnostics) -> list[str]:
+    """The nodes a true_block or false_block names; each entry must be ${{parent.jobs.<another node>}}."""
+    entries = value if isinstance(value, list) else [] if value is None else [value]
+    found = []
+    for i, entry in enumerate(entries):
+        match = NODE_REF.fullmatch(entry) if isinstance(entry, str) else None
+        if match is None or match.group(1) not in jobs or match.group(1) == name:
+            diags.add(
+                "SM2AML502",
+                f"if_else node {name!r}: {key} entry {entry!r} is not ${{{{parent.jobs.<another node>}}}}",
+                where=f"pipeline.yml#/jobs/{name}/{key}" + (f"/{i}" if isinstance(value, list) else ""),
+            )
+        else:
+            found.append(match.group(1))
+    return found
+
+
+def _check_blocks_are_disjoint(jobs: dict[str, Any], diags: Diagnostics) -> None:
+    seen: dict[str, str] = {}
+    for name, job in jobs.items():
+        if job.get("type") != "if_else":
+            continue
+        for key in IF_ELSE_BLOCKS:
+            value = job.get(key)
+            for entry in value if isinstance(value, list) else [value]:
+                match = NODE_REF.fullmatch(entry) if isinstance(entry, str) else None
+                if match and match.group(1) != name and seen.setdefault(match.group(1), name) != name:
+                    diags.add(
+                        "SM2AML502",
+                        f"node {match.group(1)!r} is in blocks of both {seen[match.group(1)]!r} and {name!r}",
+                        where=f"pipeline.yml#/jobs/{name}/{key}",
+                    )
 
 
 def _component_path(job: dict[str, Any]) -> str:

@@ -639,6 +639,6 @@ def test_loaded_definition_converts_and_emits(doc: dict[str, Any]) -> None:
         if file.path.endswith(".yml"):
             assert isinstance(yaml.safe_load(file.text), dict), file.path
     report = json.loads(next(f.text for f in files if f.path == "report.json"))
-    assert len(report["steps"]) == len(project.outcomes)
+    assert len(report["pipelines"][0]["steps"]) == len(project.outcomes)
     jobs = yaml.safe_load(next(f.text for f in files if f.path == "pipeline.yml"))["jobs"]
     assert sorted(jobs or {}) == sorted(n.name for n in project.pipeline.nodes)

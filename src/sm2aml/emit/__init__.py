@@ -22,13 +22,20 @@ class OutputExists(Exception):
     """The output folder has content and --force was not given."""
 
 
+TARGETS = ("yaml", "sdk", "both")
+
+
 def emit(project: aml.Project, target: str = "yaml") -> list[File]:
-    """All files of the emitted project, sorted by path."""
+    """All files of the emitted project, sorted by path: the CLI v2 (YAML) form, the SDK v2 form, or both."""
     from sm2aml.emit import report, yaml_project
 
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)}")
+    files = yaml_project.emit(project, target) + report.emit(project)
     if target != "yaml":
-        raise ValueError(f"unknown target {target!r}; this version emits 'yaml'")
-    files = yaml_project.emit(project) + report.emit(project)
+        from sm2aml.emit import sdk
+
+        files = [f for f in files if target == "both" or f.path != "pipeline.yml"] + sdk.emit(project)
     return sorted(files, key=lambda f: f.path)
 
 

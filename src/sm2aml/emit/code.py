@@ -1,10 +1,12 @@
-"""Step code that SageMaker kept in S3, taken from a local checkout instead (`convert --code-dir`)."""
+"""Step code that SageMaker kept in S3, taken from the files the pipeline code names or from a local
+checkout (`convert --code-dir`) instead."""
 
 from __future__ import annotations
 
 import io
 import re
 import tokenize
+from collections.abc import Mapping
 from pathlib import Path
 
 from sm2aml import aml
@@ -14,23 +16,38 @@ from sm2aml.emit import File
 SKIP_PARTS = frozenset({"__pycache__", ".git", ".ipynb_checkpoints"})
 
 
-def local_code(project: aml.Project, code_dir: Path) -> tuple[list[File], list[str]]:
-    """Files for components/*/src/ found in code_dir, and the S3 locations it could not match."""
-    everything = sorted(p for p in code_dir.rglob("*") if p.is_file() and not SKIP_PARTS & set(p.parts))
+def local_code(
+    project: aml.Project, code_dir: Path | None, known: Mapping[str, str] | None = None
+) -> tuple[list[File], list[str]]:
+    """Files for components/*/src/: the local file or folder the pipeline code names for an S3 location
+    (`known`, from the source front end), else a match in code_dir; and the S3 locations left unmatched."""
+    everything = _files(code_dir) if code_dir is not None else []
     files: list[File] = []
     missing: list[str] = []
     for source in project.code_sources:
         name = source.uri.rstrip("/").rsplit("/", 1)[-1]
         target = f"components/{source.component}/src"
-        if name.endswith((".tar.gz", ".tgz", ".zip")) or source.uri.endswith("/"):
-            picked = [(p.relative_to(code_dir).as_posix(), p) for p in everything]  # a packed source_dir
+        local = (known or {}).get(source.uri)
+        if local is not None:
+            path = Path(local)
+            picked = _files(path) if path.is_dir() else [(path.name, path)] if path.is_file() else []
+        elif code_dir is None:
+            picked = []
+        elif name.endswith((".tar.gz", ".tgz", ".zip")) or source.uri.endswith("/"):
+            picked = everything  # a packed source_dir
         else:
-            match = next((p for p in everything if p.name == name), None)
+            match = next((p for rel, p in everything if p.name == name), None)
             picked = [(name, match)] if match else []
         if not picked:
             missing.append(source.uri)
         files += [File(f"{target}/{rel}", path.read_bytes()) for rel, path in picked]
     return files, missing
+
+
+def _files(folder: Path) -> list[tuple[str, Path]]:
+    """The files under a folder by relative path, caches and version control left out."""
+    found = (p for p in folder.rglob("*") if p.is_file() and not SKIP_PARTS & set(p.relative_to(folder).parts))
+    return sorted((p.relative_to(folder).as_posix(), p) for p in found)
 
 
 def path_findings(project: aml.Project, files: list[File]) -> list[Diagnostic]:

@@ -50,6 +50,30 @@ def one_line(value: Any) -> str:
     return re.sub(r"\s+", " ", str(value)).strip()
 
 
+def mermaid_text(value: Any) -> str:
+    """Text for a quoted Mermaid label: one line, with every character Mermaid gives a meaning as an entity code."""
+    return re.sub(r"[\"#<>&`\[\]{}|;]", lambda m: f"#{ord(m.group())};", one_line(value))
+
+
+def toml_string(value: Any) -> str:
+    """A TOML basic string that reads back as exactly this text (lone surrogates become U+FFFD)."""
+    out = []
+    for ch in str(value):
+        code = ord(ch)
+        if ch in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[ch])
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\\ufffd")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
 def to_json(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
@@ -83,11 +107,15 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        autoescape=False,
+        autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),  # HTML reports only
     )
+    from sm2aml.emit.pycode import python_value
+
     env.filters.update(
         yaml=yaml_scalar, yaml_block=yaml_block, shell=shell_word, md=md_cell, line=one_line, json=to_json
     )
+    env.filters["python"] = python_value  # repr-based: every value written into Python
+    env.filters.update(mermaid=mermaid_text, toml=toml_string)
     return env
 
 

@@ -9,7 +9,8 @@ from sm2aml.emit import File
 from sm2aml.emit.jinja import render
 
 
-def emit(project: aml.Project) -> list[File]:
+def emit(project: aml.Project, target: str = "yaml") -> list[File]:
+    """The YAML project; `target` (yaml, sdk or both) says which pipeline files the README describes."""
     job = project.pipeline
     files = [
         File(
@@ -61,7 +62,13 @@ def emit(project: aml.Project) -> list[File]:
             executable=True,
         )
     )
-    files.append(File("README.md", render("README.md.j2", project=project, job=job, version=__version__)))
+    if_else = any(n.kind == "if_else" for n in job.nodes)
+    files.append(
+        File(
+            "README.md",
+            render("README.md.j2", project=project, job=job, version=__version__, if_else=if_else, target=target),
+        )
+    )
     return files
 
 

@@ -1,8 +1,10 @@
-"""Front ends: turn a SageMaker pipeline (definition JSON, or a describe-pipeline response) into ir.Pipeline."""
+"""Front ends: turn a SageMaker pipeline (definition JSON, a describe-pipeline response, Python source or a
+notebook) into ir.Pipeline."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from sm2aml import ir
@@ -10,15 +12,28 @@ from sm2aml.diagnostics import CODES, Diagnostic, LoadError
 from sm2aml.load.definition import load_definition
 
 
-def load(source: str | Path) -> ir.Pipeline:
-    """Load a pipeline from a path, from '-' (standard input), or from the JSON text itself."""
+def load(source: str | Path, *, args: Mapping[str, str] | None = None) -> ir.Pipeline:
+    """Load a pipeline from a path, from '-' (standard input), or from the JSON text itself.
+
+    A `.py` file is read statically as SageMaker pipeline code (never executed), a `.ipynb` notebook as
+    its code cells; `args` are the values of the pipeline factory's parameters (`--arg name=value`).
+    """
     if isinstance(source, Path):
+        suffix = source.suffix.lower()
+        if suffix == ".py":
+            from sm2aml.load.source import load_source
+
+            return load_source(_read(source), path=source, source=str(source), args=args)
+        if suffix == ".ipynb":
+            from sm2aml.load.notebook import load_notebook
+
+            return load_notebook(_read(source), path=source, source=str(source), args=args)
         return load_definition(_read(source), source=str(source), name=pipeline_name(source))
     if source == "-":
         return load_definition(sys.stdin.read(), source="<stdin>")
     if source.lstrip().startswith(("{", "[")):
         return load_definition(source, source="<text>")
-    return load(Path(source))
+    return load(Path(source), args=args)
 
 
 GENERIC_STEMS = frozenset({"pipeline", "definition", "pipeline_definition", "pipeline-definition", "describe", "input"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 
@@ -13,8 +14,10 @@ from sm2aml.load.graph import upstream
 from sm2aml.rules import (
     automl,
     aws_only,
+    compute,
     condition,
     emr,
+    inventory,
     model,
     nodes,
     processing,
@@ -80,7 +83,8 @@ def convert(pipeline: ir.Pipeline, options: Options | None = None) -> tuple[aml.
     """Map a loaded pipeline onto an Azure ML project; every finding is in the returned Diagnostics."""
     diags = Diagnostics(list(pipeline.diagnostics))
     ctx = Context(pipeline=pipeline, options=options or Options(), diags=diags)
-    for step in _ordered(pipeline):
+    deps = upstream(pipeline)
+    for step in _ordered(pipeline, deps):
         rule = repack.convert if repack.is_repack(step) else RULES.get(step.type, unsupported.convert)
         rule(step, ctx)
     node_list, components = nodes.freeze(ctx)
@@ -93,6 +97,7 @@ def convert(pipeline: ir.Pipeline, options: Options | None = None) -> tuple[aml.
         experiment_name=_experiment(ctx),
         inputs=dict(ctx.pipeline_inputs),
         nodes=tuple(node_list),
+        default_compute=compute.default_compute(ctx.options),
         tags={"converted_from": "sagemaker", "source": pipeline.source.rsplit("/", 1)[-1] or pipeline.name},
     )
     project = aml.Project(
@@ -108,15 +113,15 @@ def convert(pipeline: ir.Pipeline, options: Options | None = None) -> tuple[aml.
         online_endpoints=tuple(sorted(ctx.online_endpoints.values(), key=lambda e: e.name)),
         data_copies=tuple(sorted(ctx.data_copies.values(), key=lambda c: c.source)),
         code_sources=tuple(ctx.code_sources),
-        outcomes=tuple(ctx.outcomes),
+        outcomes=_placed(ctx, deps),
         diagnostics=tuple(diags),
+        resources=inventory.collect(ctx),
     )
     return project, diags
 
 
-def _ordered(pipeline: ir.Pipeline) -> list[ir.Step]:
+def _ordered(pipeline: ir.Pipeline, deps: dict[str, list[str]]) -> list[ir.Step]:
     """Every step, branch steps included, in dependency order; ties keep definition order."""
-    deps = upstream(pipeline)
     steps = list(pipeline.all_steps())
     done: set[str] = set()
     order: list[ir.Step] = []
@@ -128,6 +133,14 @@ def _ordered(pipeline: ir.Pipeline) -> list[ir.Step]:
         done.add(ready.name)
         order.append(ready)
     return order
+
+
+def _placed(ctx: Context, deps: dict[str, list[str]]) -> tuple[aml.Outcome, ...]:
+    """The outcomes with each step's upstream steps and location, for the report's graph."""
+    where = {s.name: s.where for s in ctx.pipeline.all_steps()}
+    return tuple(
+        dataclasses.replace(o, upstream=tuple(deps.get(o.step, ())), where=where.get(o.step, "")) for o in ctx.outcomes
+    )
 
 
 def _experiment(ctx: Context) -> str | None:

@@ -5,13 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from sm2aml import aml, ir
+from sm2aml.config import Options
 from sm2aml.data import table
+from sm2aml.mapping import SERVERLESS
 from sm2aml.rules.context import Context
 
 
 def sku_for(instance_type: str) -> dict[str, Any] | None:
     entry = table("instance_types").get(instance_type)
     return dict(entry) if isinstance(entry, dict) else None
+
+
+def default_compute(options: Options) -> str:
+    """The pipeline's default compute: serverless, or the cluster the mapping file names."""
+    cluster = options.mapping.compute
+    return "azureml:serverless" if cluster == SERVERLESS else f"azureml:{cluster}"
 
 
 def resources(ctx: Context, step: ir.Step, instance_type: ir.Value, count: ir.Value, where: str) -> dict[str, Any]:
@@ -24,6 +32,12 @@ def resources(ctx: Context, step: ir.Step, instance_type: ir.Value, count: ir.Va
     if not isinstance(itype, str):
         return out
     entry = sku_for(itype)
+    chosen = ctx.options.mapping.instance_types.get(itype)  # sm2aml.toml [instance_types]
+    if chosen:
+        entry = {**(entry or {}), "sku": chosen, "match": "mapped"}
+    if ctx.options.compute != "clusters" and ctx.options.mapping.compute != SERVERLESS:
+        out["compute"] = f"azureml:{ctx.options.mapping.compute}"  # sm2aml.toml [defaults] compute: one cluster
+        return out
     if entry is None:
         ctx.diags.add(
             "SM2AML303",

@@ -6,12 +6,16 @@ import json
 from typing import Any
 
 from sm2aml import aml, ir, runtime
-from sm2aml.rules import expressions, images, nodes
+from sm2aml.rules import control_flow, expressions, images, nodes
 from sm2aml.rules.context import Context, NodeDraft
 
 # What each type becomes, for the coverage matrix (`sm2aml rules`).
 COVERAGE = {
     "Condition": ("condition component whose outcome gates the branch nodes", "approximate"),
+    "Condition (--control-flow if_else)": (
+        "condition component whose boolean control output drives an if_else node (private preview)",
+        "approximate",
+    ),
     "Fail": ("command node that fails with the message", "direct"),
 }
 OUTCOME = "outcome"
@@ -31,13 +35,28 @@ def convert(step: ir.Step, ctx: Context) -> None:
     words = [f"python {launcher}", f"--outcome ${{{{outputs.{outcome}}}}}"]
     words += [f"--value '{key}=${{{{inputs.{key}}}}}'" for key in spec.values]
     words += [f"--folder {key}=${{{{inputs.{key}}}}}" for key in spec.folders]
+    construct = "condition component gating its branches"
+    if control_flow.enabled(ctx):
+        control = draft.add_output(
+            control_flow.CONTROL_OUTPUT,
+            aml.Port(type="boolean", is_control=True, description="The condition's value, read by the if_else node"),
+        )
+        words.append(f"--control {control}=${{{{outputs.{control}}}}}")
+        construct = "condition component and if_else node choosing its branch"
+        draft.deterministic = False  # a reused run's control output is not documented to reach the if_else node
+        ctx.diags.add(
+            "SM2AML410",
+            f"{step.name!r} becomes condition node {draft.name!r} and an if_else node reading its output "
+            f"{control}; if_else is a private preview feature",
+            where=step.where,
+        )
     draft.command = " ".join(words)
     ctx.step_outputs[(step.name, ("Outcome",))] = aml.NodeOutput(node=draft.name, output=outcome)
     enclosing = ctx.gates.get(step.name, ())
     for branch, expected in ((step.if_steps, True), (step.else_steps, False)):
         for inner in branch:
             ctx.gates[inner.name] = (*enclosing, (draft.name, expected))
-    ctx.outcome(step, "condition component gating its branches", "approximate", draft.name)
+    ctx.outcome(step, construct, "approximate", draft.name)
 
 
 def fail(step: ir.Step, ctx: Context) -> None:

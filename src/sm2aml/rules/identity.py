@@ -11,8 +11,7 @@ def identity(ctx: Context, role_arn: object, where: str) -> str | None:
     """The managed identity standing for an execution role; None when the role is not a literal ARN."""
     if not isinstance(role_arn, str) or ":role/" not in role_arn:
         return None
-    role_name = role_arn.rsplit("/", 1)[-1]
-    name = "id-" + aml.snake(role_name).replace("_", "-")
+    name = ctx.options.mapping.roles.get(role_arn) or "id-" + aml.snake(role_arn.rsplit("/", 1)[-1]).replace("_", "-")
     if name not in ctx.identities:
         roles = table("iam")["roles"]
         ctx.identities[name] = aml.Identity(
@@ -24,6 +23,11 @@ def identity(ctx: Context, role_arn: object, where: str) -> str | None:
         )
         ctx.diags.add("SM2AML302", f"IAM role {role_arn} becomes user-assigned managed identity {name!r}", where=where)
     return name
+
+
+def role_of(ident: aml.Identity) -> str:
+    """The role ARN an identity made by identity() stands for."""
+    return ident.description.rsplit(" ", 1)[-1]
 
 
 def _scope(role: str) -> str:

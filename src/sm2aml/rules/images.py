@@ -20,6 +20,13 @@ def environment(ctx: Context, image: ir.Value, where: str) -> str:
     if not isinstance(image, str):
         ctx.diags.add("SM2AML402", "the image is computed at run time; using the scikit-learn environment", where=where)
         return CURATED.format(name="sklearn-1.5")
+    chosen = ctx.options.mapping.image_for(image)  # sm2aml.toml [images]
+    if chosen is not None:
+        ctx.diags.add("SM2AML310", f"{image} → {chosen} (from the mapping file)", where=where)
+        if chosen.startswith("azureml:"):
+            return chosen
+        stem = chosen.rsplit("/", 1)[-1].split(":")[0].split("@")[0]
+        return _custom(ctx, aml.snake(f"{ctx.options.prefix}{stem}"), chosen, f"Replaces {image}", None)
     m = _ECR.match(image)
     if m is None:
         return _custom(ctx, aml.snake(image.rsplit("/", 1)[-1].split(":")[0]), image, f"Image {image}", None)
@@ -41,8 +48,8 @@ def environment(ctx: Context, image: ir.Value, where: str) -> str:
     if "curated" in known:
         ctx.diags.add("SM2AML310", f"{image} → curated environment {known['curated']}: {note}", where=where)
         return CURATED.format(name=known["curated"])
-    conda = _conda(known["conda"], version)
     name = aml.snake(f"{ctx.options.prefix}{repo}-{version}")
+    conda = None if name in ctx.environments else _conda(known["conda"], version)  # the first use defines it
     ctx.diags.add("SM2AML310", f"{image} → custom environment {name}: {note}", where=where)
     return _custom(ctx, name, table("images")["base_image"], f"Replaces {image}: {note}", conda)
 

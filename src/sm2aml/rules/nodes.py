@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sm2aml import aml, ir
-from sm2aml.rules import expressions, identity
+from sm2aml.rules import control_flow, expressions, identity
 from sm2aml.rules.context import Context, NodeDraft
 
 DONE_OUTPUT = "sm2aml_done"
@@ -63,7 +63,7 @@ def step_settings(ctx: Context, draft: NodeDraft, role_arn: ir.Value, where: str
         )
     else:
         draft.deterministic = False
-    if step.retry_policies:
+    if step.retry_policies and "retry_settings" not in draft.component_settings:  # parallel jobs: SM2AML413
         ctx.diags.add(
             "SM2AML208",
             f"{len(step.retry_policies)} retry polic"
@@ -95,7 +95,7 @@ def retry_settings(step: ir.Step) -> dict[str, int] | None:
 
     max_retries is the largest MaxAttempts, or the attempts that fit in ExpireAfterMin at the policy's interval
     and backoff; timeout (seconds per mini-batch) is the transform's InvocationsTimeoutInSeconds or Azure ML's
-    default. Not used by any rule yet: a parallel (transform) rule can take it instead of reporting SM2AML208.
+    default. The transform rule takes max_retries for its parallel job (SM2AML413 instead of SM2AML208).
     """
     if not step.retry_policies:
         return None
@@ -119,7 +119,9 @@ def retry_settings(step: ir.Step) -> dict[str, int] | None:
 def freeze(ctx: Context) -> tuple[list[aml.Node], list[aml.Component]]:
     """Turn drafts into nodes and components: ordering outputs for DependsOn, condition gates, wiring."""
     waited_on = {name for draft in ctx.drafts.values() for name in draft.after}
-    gates = _inherited_gates(ctx)
+    inherited = _inherited_gates(ctx)
+    # with if_else nodes Azure ML skips the branch not taken: no guards
+    gates = {name: () for name in inherited} if control_flow.enabled(ctx) else inherited
     nodes, components = [], []
     for draft in ctx.drafts.values():
         outputs, inputs, bindings = dict(draft.outputs), dict(draft.inputs), dict(draft.bindings)
@@ -160,6 +162,8 @@ def freeze(ctx: Context) -> tuple[list[aml.Node], list[aml.Component]]:
             continue
         components.append(_component(draft, command, inputs, outputs))
         nodes.append(_node(draft, bindings))
+    if control_flow.enabled(ctx):
+        nodes = control_flow.add_if_else(ctx, nodes, inherited)
     return nodes, components
 
 

@@ -35,11 +35,12 @@ def datastore(ctx: Context, bucket: str, where: str) -> aml.Datastore:
     for ds in ctx.datastores.values():
         if ds.description.endswith(f"s3://{bucket}"):
             return ds
-    name = aml.snake(bucket)
-    container = re.sub(r"[^a-z0-9-]", "-", bucket.lower()).strip("-")[:63] or "data"
+    chosen = ctx.options.mapping.buckets.get(bucket)  # sm2aml.toml [buckets."name"]
+    name = (chosen and chosen.datastore) or aml.snake(bucket)
+    container = (chosen and chosen.container) or re.sub(r"[^a-z0-9-]", "-", bucket.lower()).strip("-")[:63] or "data"
     ds = aml.Datastore(
         name=name,
-        account_name=ctx.options.account_for(ctx.pipeline.name),
+        account_name=(chosen and chosen.storage_account) or ctx.options.account_for(ctx.pipeline.name),
         container_name=container,
         description=f"Migrated from s3://{bucket}",
     )
@@ -51,3 +52,8 @@ def datastore(ctx: Context, bucket: str, where: str) -> aml.Datastore:
         where=where,
     )
     return ds
+
+
+def bucket_of(ds: aml.Datastore) -> str:
+    """The bucket a datastore made by datastore() stands for."""
+    return ds.description.rsplit("s3://", 1)[-1]

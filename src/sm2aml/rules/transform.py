@@ -209,14 +209,27 @@ def _concurrency(ctx: Context, step: ir.Step) -> dict[str, Any]:
 
 
 def _retries(ctx: Context, step: ir.Step) -> dict[str, Any]:
-    """ModelClientConfig (per request in SageMaker) bounds each mini-batch (one file) here."""
+    """ModelClientConfig (per request in SageMaker) bounds each mini-batch (one file) here; RetryPolicies
+    (per job in SageMaker) can raise the number of retries."""
     config = ir.get(step.arguments, "ModelClientConfig")
     timeout = ir.get(config, "InvocationsTimeoutInSeconds")
     retries = ir.get(config, "InvocationsMaxRetries")
-    return {
+    settings = {
         "max_retries": retries if isinstance(retries, int) else DEFAULT_RETRIES,
         "timeout": timeout if isinstance(timeout, int) else DEFAULT_TIMEOUT,
     }
+    policies = nodes.retry_settings(step)
+    if policies is not None:
+        count = len(step.retry_policies)
+        settings["max_retries"] = max(settings["max_retries"], policies["max_retries"])
+        ctx.diags.add(
+            "SM2AML413",
+            f"{count} retry polic{'y' if count == 1 else 'ies'} on {step.name!r} (up to {policies['max_retries']} "
+            f"retries of the job) → retry_settings.max_retries {settings['max_retries']}: each failed or timed-out "
+            "mini-batch is retried at once, whatever failed",
+            where=ctx.where(step, "RetryPolicies"),
+        )
+    return settings
 
 
 def _convention(ctx: Context, step: ir.Step, spec: ModelSpec, serving: model.Serving) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 
 LAUNCHERS = {
@@ -15,6 +16,7 @@ LAUNCHERS = {
 }
 
 
+@functools.cache
 def source(kind: str) -> str:
     """The text of a launcher, as it is copied into a component's src/ folder."""
     module = f"{kind}.py"

@@ -5,7 +5,15 @@ the command line: --value NAME=TEXT for pipeline parameters and --folder NAME=PA
 output folders that hold property files. The outcome folder receives `outcome` ("true" or
 "false", what the gated steps read) and `outcome.json` (the evaluation, for people).
 
+With --control NAME=PATH (an if_else node chooses the branch) the result is also a boolean control
+output, written the way Azure ML's own control-flow components (mldesigner) write one: the value
+("True" or "False") into the path Azure ML gave the output (into `output` when it is a folder), and,
+inside an Azure ML job (MLFLOW_TRACKING_URI set), the JSON object {NAME: true|false} as the run
+property `azureml.pipeline.control`, set through the run history API with the job's MLflow
+credentials. If that property cannot be set the node fails, so no branch is taken by default.
+
 usage: python sm2aml_condition.py --outcome DIR [--value NAME=TEXT ...] [--folder NAME=PATH ...]
+       [--control NAME=PATH]
 """
 
 from __future__ import annotations
@@ -141,12 +149,51 @@ def pairs(items: list[str], what: str) -> dict[str, str]:
     return out
 
 
+CONTROL_PROPERTY = "azureml.pipeline.control"
+
+
+def write_control_output(path: str, value: bool) -> str:
+    """The value of a boolean control output at the path Azure ML substituted for it; returns the file written."""
+    target = os.path.join(path, "output") if os.path.isdir(path) else path
+    folder = os.path.dirname(target)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    with open(target, "w", encoding="utf-8") as f:
+        f.write(str(value))
+    return target
+
+
+def control_properties(values: dict[str, bool]) -> dict[str, str]:
+    """The run properties that carry control outputs to the pipeline."""
+    return {CONTROL_PROPERTY: json.dumps(values, sort_keys=True)}
+
+
+def publish_properties(properties: dict[str, str]) -> None:
+    """Add properties to this job's run (the run history API, reached with the job's MLflow credentials)."""
+    import mlflow
+    from mlflow.tracking import MlflowClient
+    from mlflow.utils.rest_utils import http_request
+
+    run = mlflow.active_run() or mlflow.start_run()  # inside an Azure ML job: the job's own run
+    creds = MlflowClient()._tracking_client.store.get_host_creds()
+    creds.host = creds.host.replace("/mlflow/v2.0", "/mlflow/v1.0").replace("/mlflow/v1.0", "/history/v1.0")
+    response = http_request(
+        host_creds=creds,
+        endpoint=f"/experimentids/{run.info.experiment_id}/runs/{run.info.run_id}",
+        method="PATCH",
+        json={"runId": run.info.run_id, "properties": properties},
+    )
+    if response.status_code != 200:
+        raise ConditionError(f"run history answered {response.status_code}: {response.text[:300]}")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="sm2aml_condition")
     parser.add_argument("--outcome", required=True)
     parser.add_argument("--spec", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "condition.json"))
     parser.add_argument("--value", action="append", default=[])
     parser.add_argument("--folder", action="append", default=[])
+    parser.add_argument("--control", action="append", default=[])
     args = parser.parse_args(argv)
     with open(args.spec, encoding="utf-8") as f:
         spec = json.load(f)
@@ -165,6 +212,20 @@ def main(argv: list[str]) -> int:
     print(f"sm2aml: condition {spec.get('step', '')!r} is {str(result).lower()}: the {branch} steps run")
     for line in evaluator.trace:
         print(f"  {line}")
+    controls = pairs(args.control, "--control")
+    for path in controls.values():
+        if path:  # mldesigner writes both the file and the run property; which one Azure ML reads is undocumented
+            print(f"sm2aml: control output written to {write_control_output(path, result)}")
+    if controls and os.environ.get("MLFLOW_TRACKING_URI"):
+        properties = control_properties({name: result for name in controls})
+        try:
+            publish_properties(properties)
+        except Exception as exc:  # any failure here would let the if_else node decide without the result
+            print(f"sm2aml: cannot set the run property {CONTROL_PROPERTY}: {exc}", file=sys.stderr)
+            return 1
+        print(f"sm2aml: run property {CONTROL_PROPERTY} = {properties[CONTROL_PROPERTY]}")
+    elif controls:
+        print(f"sm2aml: MLFLOW_TRACKING_URI is not set (not an Azure ML job): {CONTROL_PROPERTY} is not set")
     return 0
 
 

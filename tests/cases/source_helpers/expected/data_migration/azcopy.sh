@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Copies the S3 data the pipeline reads into the blob containers behind its datastores.
+# azcopy copies server-side from S3: set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY and run
+# `azcopy login` (or append a SAS token to the destination URLs) first.
+set -euo pipefail
+: "${AWS_ACCESS_KEY_ID:?set AWS_ACCESS_KEY_ID}"
+: "${AWS_SECRET_ACCESS_KEY:?set AWS_SECRET_ACCESS_KEY}"
+echo "Nothing to copy: the pipeline names no S3 data."

@@ -184,7 +184,7 @@ def convert(
         more = path_findings(project, found)
         diags.extend(more)
         project = dataclasses.replace(project, diagnostics=(*project.diagnostics, *more))
-    from sm2aml.emit.sdk import SdkUnsupported
+    from sm2aml.emit import SdkUnsupported
 
     try:
         files = emit(project, target.value)

@@ -18,6 +18,10 @@ class File:
     executable: bool = False
 
 
+class SdkUnsupported(ValueError):
+    """Something in the project that the SDK target cannot write (yet)."""
+
+
 class OutputExists(Exception):
     """The output folder has content and --force was not given."""
 

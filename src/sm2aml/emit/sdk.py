@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sm2aml import __version__, aml
-from sm2aml.emit import File
+from sm2aml.emit import File, SdkUnsupported
 from sm2aml.emit.jinja import render
 from sm2aml.emit.pycode import LINE_LENGTH, Call, Code, call
 
@@ -36,10 +36,6 @@ RESERVED = frozenset({"inputs", "overrides", "str", "int", "float", "bool", "dic
 _PARENT_INPUT = re.compile(r"^\$\{\{parent\.inputs\.([A-Za-z_][A-Za-z0-9_]*)\}\}$")
 _NODE = re.compile(r"^\$\{\{parent\.jobs\.([A-Za-z_][A-Za-z0-9_]*)\}\}$")
 _NODE_OUTPUT = re.compile(r"^\$\{\{parent\.jobs\.([A-Za-z_][A-Za-z0-9_]*)\.outputs\.([A-Za-z_][A-Za-z0-9_]*)\}\}$")
-
-
-class SdkUnsupported(ValueError):
-    """Something in the project that the SDK target cannot write (yet)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
+import importlib
 from collections.abc import Callable
 
 from sm2aml import aml, ir
@@ -12,53 +12,59 @@ from sm2aml.data import table as table_data
 from sm2aml.diagnostics import Diagnostics
 from sm2aml.load.graph import upstream
 from sm2aml.rules import (
-    automl,
-    aws_only,
     compute,
     condition,
-    emr,
     inventory,
-    model,
     nodes,
     processing,
     repack,
     training,
-    transform,
-    tuning,
     unsupported,
 )
 from sm2aml.rules.context import Context
 
 Rule = Callable[[ir.Step, Context], None]
 
+
+def _later(module: str, name: str) -> Rule:
+    """A rule whose module is imported on first use: most pipelines never need it, and start-up counts."""
+
+    def rule(step: ir.Step, ctx: Context) -> None:
+        getattr(importlib.import_module(f"sm2aml.rules.{module}"), name)(step, ctx)
+
+    rule.__module__ = f"sm2aml.rules.{module}"
+    rule.__qualname__ = rule.__name__ = name
+    return rule
+
+
 # SageMaker step Type -> rule. Also the source of the coverage matrix (`sm2aml rules`).
 RULES: dict[str, Rule] = {
     "Processing": processing.convert,
     "Training": training.convert,
     "Condition": condition.convert,
-    "Tuning": tuning.convert,
-    "Transform": transform.convert,
-    "Model": model.create,
-    "RegisterModel": model.register,
+    "Tuning": _later("tuning", "convert"),
+    "Transform": _later("transform", "convert"),
+    "Model": _later("model", "create"),
+    "RegisterModel": _later("model", "register"),
     "Fail": condition.fail,
-    "Lambda": aws_only.convert,
-    "Callback": aws_only.convert,
-    "EMR": emr.convert,
-    "EMRServerless": emr.serverless,
-    "QualityCheck": aws_only.convert,
-    "ClarifyCheck": aws_only.convert,
-    "AutoML": automl.convert,
-    "EndpointConfig": aws_only.convert,
-    "Endpoint": aws_only.convert,
-    "InferenceComponent": aws_only.convert,
-    "Lineage": aws_only.convert,
-    "Job": aws_only.convert,
-    "Cleanup": aws_only.convert,
-    "ForEach": aws_only.convert,
-    "BedrockModelImport": aws_only.convert,
-    "BedrockCustomModel": aws_only.convert,
-    "BedrockCustomModelDeployment": aws_only.convert,
-    "BedrockProvisionedModelThroughput": aws_only.convert,
+    "Lambda": _later("aws_only", "convert"),
+    "Callback": _later("aws_only", "convert"),
+    "EMR": _later("emr", "convert"),
+    "EMRServerless": _later("emr", "serverless"),
+    "QualityCheck": _later("aws_only", "convert"),
+    "ClarifyCheck": _later("aws_only", "convert"),
+    "AutoML": _later("automl", "convert"),
+    "EndpointConfig": _later("aws_only", "convert"),
+    "Endpoint": _later("aws_only", "convert"),
+    "InferenceComponent": _later("aws_only", "convert"),
+    "Lineage": _later("aws_only", "convert"),
+    "Job": _later("aws_only", "convert"),
+    "Cleanup": _later("aws_only", "convert"),
+    "ForEach": _later("aws_only", "convert"),
+    "BedrockModelImport": _later("aws_only", "convert"),
+    "BedrockCustomModel": _later("aws_only", "convert"),
+    "BedrockCustomModelDeployment": _later("aws_only", "convert"),
+    "BedrockProvisionedModelThroughput": _later("aws_only", "convert"),
 }
 
 
@@ -70,7 +76,7 @@ def coverage() -> list[tuple[str, str, str, str]]:
     """
     rows = []
     for step_type, rule in RULES.items():
-        module = sys.modules[rule.__module__]
+        module = importlib.import_module(rule.__module__)
         table: dict[str, tuple[str, str]] = getattr(module, "COVERAGE", {})
         construct, status = table.get(step_type) or ((module.__doc__ or "").strip().splitlines()[0], "converted")
         rows.append(("step", step_type, construct, status))

@@ -8,7 +8,6 @@ import re
 from sm2aml import aml, ir, runtime
 from sm2aml.rules import compute, expressions, nodes
 from sm2aml.rules.context import Context
-from sm2aml.rules.model import REGISTRY_ENVIRONMENT, Serving, code_source, model_input
 
 REPACK_NAME = re.compile(r"-RepackModel-[^/]+$")
 
@@ -26,6 +25,8 @@ def is_repack(step: ir.Step) -> bool:
 
 def convert(step: ir.Step, ctx: Context) -> None:
     """_RepackModelStep → a command node that adds the inference code to the model, with a stdlib launcher."""
+    from sm2aml.rules.model import REGISTRY_ENVIRONMENT, Serving, code_source, model_input  # rare: load on use
+
     args = step.arguments
     draft = nodes.start(ctx, step)
     draft.environment = REGISTRY_ENVIRONMENT

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from sm2aml import ir
-from sm2aml.rules import aws_only
 from sm2aml.rules.context import Context
 
 
 def convert(step: ir.Step, ctx: Context) -> None:
+    from sm2aml.rules import aws_only  # rare: load on use
+
     if aws_only.kind(step.type) is not None:  # an AWS-only family with newer members (Bedrock*)
         aws_only.convert(step, ctx)
         return

@@ -50,6 +50,18 @@ def test_all_stages_run_and_the_model_is_good(project: Path, tmp_path: Path) -> 
     outcome = (run / "check_mse_threshold" / "outputs" / "outcome" / "outcome").read_text()
     assert outcome == "true"
     assert "mse_above_threshold" in result.stderr and "skipped (condition)" in result.stderr
+    register = run / "register_taxi_model_register_model"
+    assert (register / "log.txt").is_file(), "the registration branch ran"
+    assert "skipped" not in (register / "log.txt").read_text()
+
+
+def test_the_step_scripts_are_sagemaker_code() -> None:
+    code = {p.name: p.read_text() for p in (EXAMPLE / "code").glob("*.py")}
+    assert "/opt/ml/processing/" in code["prep.py"] and "/opt/ml/processing/" in code["score.py"]
+    assert "SM_CHANNEL_TRAIN" in code["train.py"] and "SM_MODEL_DIR" in code["train.py"]
+    for name, text in code.items():
+        for azure in ("azureml", "azure.ai", "mlflow", "AZUREML_"):
+            assert azure not in text, f"{name} mentions {azure}"
 
 
 def test_two_runs_give_identical_scores(project: Path, tmp_path: Path) -> None:

@@ -116,6 +116,16 @@ def _inputs(ctx: Context, draft: NodeDraft) -> tuple[list[tuple[str, str]], list
 
 
 def _outputs(ctx: Context, draft: NodeDraft) -> list[tuple[str, str]]:
+    return declare_outputs(ctx, draft)
+
+
+def declare_outputs(
+    ctx: Context, draft: NodeDraft, *, mode: str | None = None, skipped: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """ProcessingOutputs → component outputs (registered for downstream Get); (container path, binding) pairs.
+
+    `skipped` maps container paths that need no output to the finding that says why.
+    """
     step = draft.step
     maps: list[tuple[str, str]] = []
     items = ir.get(step.arguments, "ProcessingOutputConfig", "Outputs")
@@ -125,7 +135,11 @@ def _outputs(ctx: Context, draft: NodeDraft) -> list[tuple[str, str]]:
         if not isinstance(name, str) or not isinstance(local, str):
             ctx.diags.add("SM2AML209", "an output without OutputName or S3Output.LocalPath is skipped", where=where)
             continue
-        key = draft.add_output(name, aml.Port(type="uri_folder", description=f"SageMaker output {name} at {local}"))
+        if skipped and local.rstrip("/") in skipped:
+            ctx.diags.add("SM2AML209", skipped[local.rstrip("/")], where=where)
+            continue
+        port = aml.Port(type="uri_folder", mode=mode, description=f"SageMaker output {name} at {local}")
+        key = draft.add_output(name, port)
         ctx.step_outputs[(step.name, ("ProcessingOutputConfig", "Outputs", name, "S3Output", "S3Uri"))] = (
             aml.NodeOutput(node=draft.name, output=key)
         )

@@ -118,32 +118,6 @@ def _inputs(ctx: Context, draft: NodeDraft) -> tuple[dict[str, str], dict[str, t
 
 
 def _outputs(ctx: Context, draft: NodeDraft) -> dict[str, str]:
-    step = draft.step
-    paths: dict[str, str] = {}
-    items = ir.get(step.arguments, "ProcessingOutputConfig", "Outputs")
-    for i, item in enumerate(items if isinstance(items, list) else []):
-        where = ctx.where(step, "Arguments", "ProcessingOutputConfig", "Outputs", i)
-        name, local = ir.get(item, "OutputName"), ir.get(item, "S3Output", "LocalPath")
-        if not isinstance(name, str) or not isinstance(local, str):
-            ctx.diags.add("SM2AML209", "an output without OutputName or S3Output.LocalPath is skipped", where=where)
-            continue
-        if local.rstrip("/") == EVENT_LOGS:
-            ctx.diags.add(
-                "SM2AML209",
-                "Spark event logs: Azure ML keeps them with the job's logs (Spark UI in the studio)",
-                where=where,
-            )
-            continue
-        port = aml.Port(type="uri_folder", mode="direct", description=f"SageMaker output {name} at {local}")
-        key = draft.add_output(name, port)
-        ctx.step_outputs[(step.name, ("ProcessingOutputConfig", "Outputs", name, "S3Output", "S3Uri"))] = (
-            aml.NodeOutput(node=draft.name, output=key)
-        )
-        ctx.diags.add(
-            "SM2AML309",
-            f"output {name!r} was written to {spark_submit.text(ir.get(item, 'S3Output', 'S3Uri'))}; "
-            "Azure ML now manages its location",
-            where=f"{where}/S3Output/S3Uri",
-        )
-        paths[local.rstrip("/")] = f"${{{{outputs.{key}}}}}"
-    return paths
+    event_logs = "Spark event logs: Azure ML keeps them with the job's logs (Spark UI in the studio)"
+    pairs = processing.declare_outputs(ctx, draft, mode="direct", skipped={EVENT_LOGS: event_logs})
+    return {local.rstrip("/"): binding for local, binding in pairs}

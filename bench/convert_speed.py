@@ -58,6 +58,11 @@ PARAMETERS: list[dict[str, Any]] = [
 Upstream = list[tuple[str, str, str]]  # (step, step type, output name) a later step can read
 Run = subprocess.CompletedProcess[str]
 
+# Processes are timed the way an installed package runs: pip compiles bytecode at install time, so
+# a shell that sets PYTHONDONTWRITEBYTECODE would otherwise charge sm2aml (an editable install) for
+# compiling its own source on every run while the floor's libraries load from bytecode.
+TIMED_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
 
 # --- synthetic definitions -------------------------------------------------------------------
 
@@ -360,7 +365,7 @@ def sm2aml_command() -> list[str]:
 def timed(argv: list[str], *, allowed: tuple[int, ...] = (0,)) -> tuple[float, Run]:
     """Wall-clock seconds of one fresh process; stops the benchmark when it fails."""
     start = time.perf_counter()
-    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False, env=TIMED_ENV)
     elapsed = time.perf_counter() - start
     if proc.returncode not in allowed or "Traceback (most recent call last)" in proc.stderr:
         output = proc.stdout[-2000:] + proc.stderr[-4000:]

@@ -240,6 +240,35 @@ class OnlineEndpoint:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Schedule:
+    """A recurring trigger of the pipeline job: schedules/<name>.yml (`az ml schedule create`)."""
+
+    name: str
+    description: str = ""
+    cron: str | None = None  # five-field cron expression (trigger type cron)
+    frequency: str | None = None  # recurrence trigger: minute | hour | day | week | month
+    interval: int | None = None
+    time_zone: str = "UTC"
+    start_time: str | None = None  # ISO 8601, no offset (the time zone applies)
+    end_time: str | None = None
+    inputs: dict[str, Scalar] = field(default_factory=dict)  # pipeline inputs the trigger sets
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Monitor:
+    """A model monitor schedule: schedules/<name>.yml with `create_monitor` (data drift / data quality)."""
+
+    name: str
+    description: str = ""
+    cron: str | None = None
+    frequency: str | None = "day"
+    interval: int | None = 1
+    time_zone: str = "UTC"
+    settings: dict[str, Any] = field(default_factory=dict)  # the create_monitor mapping as YAML data
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CodeSource:
     """Code SageMaker kept in S3 that belongs in a component's src/ folder."""
 
@@ -288,3 +317,5 @@ class Project:
     outcomes: tuple[Outcome, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     resources: tuple[SourceResource, ...] = ()
+    schedules: tuple[Schedule, ...] = ()
+    monitors: tuple[Monitor, ...] = ()

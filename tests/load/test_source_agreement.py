@@ -31,7 +31,15 @@ NYC_ARGS = {
     "default_bucket": "sm2aml-example-artifacts",
 }
 CASE_ARGS = {"role": ROLE, "bucket": BUCKET, "region": REGION}
-STATIC = ("model_register_transform", "tuning", "spark", "lambda_callback", "legacy_steps", "source_helpers")
+STATIC = (
+    "model_register_transform",
+    "tuning",
+    "spark",
+    "lambda_callback",
+    "legacy_steps",
+    "source_helpers",
+    "condition_if_else",
+)
 HASH = re.compile(r"/code/[0-9a-f]{64}/")
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}")
 ONE_SIDED = ("name", "source", "diagnostics", "local_code")

@@ -121,7 +121,7 @@ class Interpreter(Statements):
         module = module if module is not None else cst.parse_module(text)
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         prefix = "" if path == self.path else f"{_relative(path, Path(self.base_dir))}:"
-        self._where.append((wrapper.resolve(PositionProvider), prefix))
+        self._where.append((_positions(wrapper, PositionProvider), prefix))
         scope = Scope(None, name)
         scope.vars["__file__"] = str(path)
         scope.vars["__name__"] = name
@@ -375,3 +375,11 @@ def _relative(path: Path, base: Path) -> str:
         return path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         return path.name
+
+
+def _positions(wrapper: Any, provider: Any) -> Any:
+    """Positions of every node. `wrapper.resolve()` would also walk the whole tree a second time
+    with an empty batch of visitors (libcst 1.x resolves non-batchable providers that way), which
+    is a fifth of reading a pipeline file; generating the one provider directly skips that walk."""
+    generate = getattr(provider(), "_gen", None)
+    return generate(wrapper) if generate is not None else wrapper.resolve(provider)

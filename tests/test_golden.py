@@ -1,37 +1,75 @@
 """Golden matrix: each case's emitted project is compared file by file with tests/cases/<case>/expected/.
 
 Regenerate with `pytest tests/test_golden.py --update-golden` and review the diff. A case folder may hold
-`options.json`: the conversion options (fields of sm2aml.config.Options) the case is converted with.
+`options.json`: the conversion options (fields of sm2aml.config.Options) the case is converted with, and
+these keys of the harness: `input` (a file to convert instead of input.json: a definition, or pipeline code
+read by the source front end with the case arguments of tests/sdk_offline.py) and `schedules` (files given
+as `--schedule`), both relative to the case folder; `alarms` lists CloudWatch files given as `--alarms`.
 The SDK target's files (expected_sdk/) and its equality with this target are in test_golden_sdk.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from sm2aml import emit, load
+from sm2aml import emit, ir, load
 from sm2aml.config import Options
 from sm2aml.emit import write
+from sm2aml.load.schedule_files import read_schedules
 from sm2aml.rules import convert
 from sm2aml.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
-INPUTS = {case.name: case / "input.json" for case in sorted(CASES.iterdir()) if (case / "input.json").is_file()}
+HARNESS_KEYS = ("input", "schedules")
+
+
+def _settings(case: Path) -> dict[str, Any]:
+    path = case / "options.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _input(case: Path) -> Path | None:
+    given = _settings(case).get("input")
+    if given:
+        return (case / given).resolve()
+    return case / "input.json" if (case / "input.json").is_file() else None
+
+
+INPUTS = {case.name: found for case in sorted(CASES.iterdir()) if case.is_dir() and (found := _input(case))}
 INPUTS["nyc_taxi"] = ROOT / "examples" / "sagemaker_nyc_taxi" / "pipeline.json"
 
 
 def _options(case: str) -> Options:
-    path = CASES / case / "options.json"
-    return Options(**json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else Options()
+    settings = _settings(CASES / case)
+    options = {k: v for k, v in settings.items() if k not in HARNESS_KEYS}
+    if "alarms" in options:  # CloudWatch files given as --alarms, relative to the case folder
+        from sm2aml.load.cloudwatch import read
+
+        options["alarms"] = tuple(w for name in options["alarms"] for w in read(CASES / case / name))
+    return Options(**options)
+
+
+def load_case(case: str) -> ir.Pipeline:
+    """The case's pipeline as `sm2aml convert` reads it, with the case's --schedule files."""
+    from tests.sdk_offline import BUCKET, REGION, ROLE
+
+    path = INPUTS[case]
+    pipeline = load(path, args={"role": ROLE, "bucket": BUCKET, "region": REGION} if path.suffix == ".py" else None)
+    schedules = [CASES / case / s for s in _settings(CASES / case).get("schedules", [])]
+    if schedules:
+        pipeline = dataclasses.replace(pipeline, schedules=pipeline.schedules + read_schedules(schedules))
+    return pipeline
 
 
 def _files(case: str) -> dict[str, str]:
-    pipeline = load(INPUTS[case])
+    pipeline = load_case(case)
     project, _ = convert(pipeline, _options(case))
     return {f.path: f.text.replace(str(ROOT), "<root>") for f in emit(project)}
 
@@ -58,7 +96,7 @@ def test_output_matches_golden(case: str, update_golden: bool) -> None:
 @pytest.mark.parametrize("case", sorted(INPUTS))
 def test_emitted_project_passes_validation_with_azure_ai_ml(case: str, tmp_path: Path) -> None:
     pytest.importorskip("azure.ai.ml")
-    pipeline = load(INPUTS[case])
+    pipeline = load_case(case)
     project, _ = convert(pipeline, _options(case))
     write(emit(project), tmp_path / "out")
     findings = validate(tmp_path / "out", azure=True)

@@ -22,13 +22,15 @@ from typing import Any
 
 import pytest
 
-from sm2aml import aml, load
+from sm2aml import aml
 from sm2aml.emit import emit, write
 from sm2aml.rules import convert
 from sm2aml.validate import validate
-from tests.test_golden import CASES, INPUTS, ROOT, _options
+from tests.test_golden import CASES, INPUTS, ROOT, _options, load_case
 
 PRIVATE_FEATURES = "AZURE_ML_CLI_PRIVATE_FEATURES_ENABLED"
+PARALLEL_COPIED = frozenset({"task", "mini_batch_size", "input_data", "retry_settings", "logging_level"})
+DEPLOY_FILES = ("deploy.sh", ".github/workflows/azureml-deploy.yml", "azure-pipelines.yml")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def _texts(files: list[Any]) -> dict[str, str | bytes]:
 @pytest.fixture(scope="module", params=sorted(INPUTS))
 def emitted(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Emitted:
     case = request.param
-    project, _ = convert(load(INPUTS[case]), _options(case))
+    project, _ = convert(load_case(case), _options(case))
     folder = tmp_path_factory.mktemp(case)
     write(emit(project, "both"), folder / "both")
     write(emit(project, "sdk"), folder / "sdk")
@@ -90,7 +92,24 @@ def job_dicts(folder: Path | str) -> tuple[dict[str, Any], dict[str, Any], dict[
         component = getattr(node, "component", None) or getattr(node, "trial", None)
         if component is not None and not isinstance(component, str):
             names[name] = component.name
-    return normalised(yaml_job._to_dict(), project), normalised(sdk_job._to_dict(), project), names
+    yaml_dict, sdk_dict = yaml_job._to_dict(), sdk_job._to_dict()
+    _as_registered(yaml_dict, sdk_dict)
+    return normalised(yaml_dict, project), normalised(sdk_dict, project), names
+
+
+def _as_registered(yaml_job: dict[str, Any], sdk_job: dict[str, Any]) -> None:
+    """Registered components: pipeline.yml names them azureml:<name>:<version>, pipeline.py loads the same
+    component.yml (name and version in it); the SDK node's component becomes that reference."""
+    for name, node in yaml_job.get("jobs", {}).items():
+        sdk_node = sdk_job.get("jobs", {}).get(name) or {}
+        for key in ("component", "trial"):
+            ref, loaded = node.get(key), sdk_node.get(key)
+            if isinstance(ref, str) and ref.startswith("azureml:") and isinstance(loaded, dict):
+                sdk_node[key] = f"azureml:{loaded.get('name')}:{loaded.get('version')}"
+                # a parallel node built from a loaded component carries its settings (task, mini_batch_size…)
+                for copied in set(sdk_node) - set(node):
+                    if copied in loaded or (loaded.get(copied) is None and copied in PARALLEL_COPIED):
+                        sdk_node.pop(copied)
 
 
 @pytest.fixture(scope="module")
@@ -118,10 +137,14 @@ def jobs(emitted: Emitted) -> tuple[dict[str, Any], dict[str, Any], dict[str, st
 
 def test_sdk_output_matches_golden(emitted: Emitted, update_golden: bool) -> None:
     yaml_files, sdk_files = emitted.yaml_files, emitted.sdk_files
-    assert set(yaml_files) - set(sdk_files) == {"pipeline.yml"}, "the SDK target writes every other YAML file"
+    job_schedules = {f"schedules/{s.name}.yml" for s in emitted.project.schedules}  # their create_job is pipeline.yml
+    assert set(yaml_files) - set(sdk_files) == {"pipeline.yml", *job_schedules}, (
+        "the SDK target writes every other YAML file"
+    )
     own = {path: text for path, text in sdk_files.items() if yaml_files.get(path) != text}
+    sdk_own = {"pipeline.py", "submit.py", "requirements.txt", "README.md", *DEPLOY_FILES}  # the job is submit.py's
     assert {"pipeline.py", "submit.py", "requirements.txt", "README.md"} <= set(own)
-    assert set(own) - {"pipeline.py", "submit.py", "requirements.txt", "README.md"} == set(), (
+    assert set(own) - sdk_own == set(), (
         "components, environments, datastores, identities, compute and reports are the YAML target's"
     )
     expected_dir = CASES / emitted.case / "expected_sdk"
@@ -130,7 +153,9 @@ def test_sdk_output_matches_golden(emitted: Emitted, update_golden: bool) -> Non
         for path, text in own.items():
             (expected_dir / path).parent.mkdir(parents=True, exist_ok=True)
             (expected_dir / path).write_text(str(text), encoding="utf-8", newline="\n")
-    expected = {p.relative_to(expected_dir).as_posix(): p.read_text("utf-8") for p in expected_dir.rglob("*")}
+    expected = {
+        p.relative_to(expected_dir).as_posix(): p.read_text("utf-8") for p in expected_dir.rglob("*") if p.is_file()
+    }
     assert sorted(own) == sorted(expected), "SDK file list differs from the golden copy"
     for path, text in own.items():
         assert text == expected[path], f"{emitted.case}/{path} differs from expected_sdk/"

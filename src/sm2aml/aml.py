@@ -228,6 +228,7 @@ class OnlineDeployment:
     scoring_script: str | None = None
     src_files: dict[str, str] = field(default_factory=dict)
     environment_variables: dict[str, str] = field(default_factory=dict)
+    collections: tuple[str, ...] = ()  # data_collector collections (model_inputs, model_outputs)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -244,15 +245,17 @@ class Schedule:
     """A recurring trigger of the pipeline job: schedules/<name>.yml (`az ml schedule create`)."""
 
     name: str
+    display_name: str = ""
     description: str = ""
     cron: str | None = None  # five-field cron expression (trigger type cron)
     frequency: str | None = None  # recurrence trigger: minute | hour | day | week | month
     interval: int | None = None
-    time_zone: str = "UTC"
+    time_zone: str = "UTC"  # a Windows time zone name
     start_time: str | None = None  # ISO 8601, no offset (the time zone applies)
     end_time: str | None = None
-    inputs: dict[str, Scalar] = field(default_factory=dict)  # pipeline inputs the trigger sets
-    enabled: bool = True
+    inputs: dict[str, Any] = field(default_factory=dict)  # pipeline inputs the trigger sets (scalars, data)
+    enabled: bool = True  # False: disable it after creating it (the YAML cannot say so)
+    origin: str = ""  # what it was made from, for the file's comment and the report
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -266,6 +269,8 @@ class Monitor:
     interval: int | None = 1
     time_zone: str = "UTC"
     settings: dict[str, Any] = field(default_factory=dict)  # the create_monitor mapping as YAML data
+    endpoint: str = ""  # the online endpoint whose collected data it reads
+    files: dict[str, str] = field(default_factory=dict)  # project path -> text (the reference data's MLTable)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -319,3 +324,4 @@ class Project:
     resources: tuple[SourceResource, ...] = ()
     schedules: tuple[Schedule, ...] = ()
     monitors: tuple[Monitor, ...] = ()
+    register_components: bool = False  # components are registered by version before the job, not anonymously

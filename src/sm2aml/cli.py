@@ -60,12 +60,49 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-def _load(source: str, debug: bool, args: list[str] | None = None):  # type: ignore[no-untyped-def]
+EXEC_HELP = (
+    "RUN the pipeline code (.py, .ipynb) with the installed SageMaker SDK, offline, and convert the definition "
+    "it builds: for code that cannot be read statically. Executes the file; only for code you trust."
+)
+
+
+def _load(source: str, debug: bool, args: list[str] | None = None, execute: bool = False):  # type: ignore[no-untyped-def]
     from sm2aml.diagnostics import LoadError
     from sm2aml.load import load
 
+    if execute and Path(source).suffix.lower() not in (".py", ".ipynb"):
+        _fail(f"{source}: --exec runs pipeline code (.py or .ipynb); a definition is read without it")
     try:
-        return load(source, args=_pairs(args or [], "--arg"))
+        return load(source, args=_pairs(args or [], "--arg"), execute=execute)
+    except LoadError as exc:
+        if debug:
+            raise
+        _fail(exc.one_line())
+
+
+def _with_schedules(pipeline, paths: list[Path], debug: bool):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from sm2aml.diagnostics import LoadError
+    from sm2aml.load.schedule_files import read_schedules
+
+    try:
+        return dataclasses.replace(pipeline, schedules=pipeline.schedules + read_schedules(paths))
+    except LoadError as exc:
+        if debug:
+            raise
+        _fail(exc.one_line())
+
+
+def _read_alarms(paths: list[Path], debug: bool):  # type: ignore[no-untyped-def]
+    """The CloudWatch alarms and dashboards of --alarms files; a located message and exit 2 when malformed."""
+    if not paths:
+        return ()
+    from sm2aml.diagnostics import LoadError
+    from sm2aml.load.cloudwatch import read
+
+    try:
+        return tuple(w for path in paths for w in read(path))
     except LoadError as exc:
         if debug:
             raise
@@ -141,9 +178,42 @@ def convert(
     code_dir: Annotated[
         Path | None, typer.Option(help="Local folder holding the step code the definition names in S3.")
     ] = None,
+    register_components: Annotated[
+        bool,
+        typer.Option(
+            "--register-components",
+            help="Register the components as named versions (azureml:<name>:<version>, the version derived from "
+            "their content) instead of anonymously with the job (also: register_components in sm2aml.toml).",
+        ),
+    ] = False,
     name: Annotated[
         str | None, typer.Option(help="The pipeline's name (a definition file does not carry one).")
     ] = None,
+    schedule: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--schedule",
+            help="JSON of `aws scheduler get-schedule`, `aws events describe-rule` or `aws events "
+            "list-targets-by-rule` for a schedule that starts the pipeline (repeatable).",
+        ),
+    ] = None,
+    alarms: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--alarms",
+            help="JSON of `aws cloudwatch describe-alarms` or `aws cloudwatch get-dashboard` for alarms and "
+            "dashboards that watch the pipeline's endpoints and jobs (repeatable); each gets Azure Monitor guidance.",
+        ),
+    ] = None,
+    execute: Annotated[bool, typer.Option("--exec", help=EXEC_HELP)] = False,
+    add_metric_logging: Annotated[
+        bool,
+        typer.Option(
+            "--add-metric-logging",
+            help="Add mlflow.log_metric calls to local training scripts next to the prints their SageMaker metric "
+            "definitions match (each addition is reported); without it the launcher reads the output instead.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no findings (they are in the report).")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print every finding, infos included.")] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
@@ -153,14 +223,16 @@ def convert(
 
     from sm2aml.cli_report import read_mapping
     from sm2aml.config import Options
-    from sm2aml.emit import File, OutputExists, emit, write
+    from sm2aml.emit import OutputExists, emit, write
     from sm2aml.rules import convert as convert_pipeline
     from sm2aml.validate import validate
 
     chosen = read_mapping(mapping)  # sm2aml.toml: names and overrides; flags win over its defaults
-    pipeline = _load(source, debug, arg)
+    pipeline = _load(source, debug, arg, execute)
     if name:
         pipeline = dataclasses.replace(pipeline, name=name)
+    if schedule:
+        pipeline = _with_schedules(pipeline, schedule, debug)
     project, diags = convert_pipeline(
         pipeline,
         Options(
@@ -168,30 +240,18 @@ def convert(
             storage_account=storage_account or chosen.storage_account,
             prefix=chosen.prefix,
             control_flow=control_flow.value,
+            register_components=register_components or chosen.register_components,
             mapping=chosen,
+            alarms=_read_alarms(alarms or [], debug),
         ),
     )
-    found: list[File] = []
-    if code_dir is not None or pipeline.local_code:
-        from sm2aml.emit.code import local_code, path_findings
-
-        if code_dir is not None and not code_dir.is_dir():
-            _fail(f"{code_dir}: --code-dir is not a folder")
-        found, missing = local_code(project, code_dir, pipeline.local_code)
-        where = code_dir if code_dir is not None else "the files the pipeline code names"
-        for uri in missing:
-            typer.echo(f"sm2aml: {uri} is not in {where}; fetch it with data_migration/fetch_code.sh", err=True)
-        more = path_findings(project, found)
-        diags.extend(more)
-        project = dataclasses.replace(project, diagnostics=(*project.diagnostics, *more))
+    project, found = _code_files(project, pipeline, code_dir, add_metric_logging, diags)
     from sm2aml.emit import SdkUnsupported
 
     try:
-        files = emit(project, target.value)
+        files = emit(project, target.value, found)
     except SdkUnsupported as exc:
         _fail(f"--target {target.value}: {exc}; convert with --target yaml")
-    emitted = {f.path for f in files}
-    files += [f for f in found if f.path not in emitted]
     try:
         write(files, output, force=force)
     except OutputExists:
@@ -213,6 +273,37 @@ def convert(
     )
     if checks.items:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _code_files(project, pipeline, code_dir: Path | None, add_metric_logging: bool, diags):  # type: ignore[no-untyped-def]
+    """The step code to copy into components/*/src/ (local files the code names, or --code-dir), with findings
+    about it added to `diags` and the project."""
+    import dataclasses
+
+    from sm2aml.emit import File
+
+    found: list[File] = []
+    if code_dir is not None or pipeline.local_code:
+        from sm2aml.emit.code import local_code, path_findings
+
+        if code_dir is not None and not code_dir.is_dir():
+            _fail(f"{code_dir}: --code-dir is not a folder")
+        found, missing = local_code(project, code_dir, pipeline.local_code)
+        where = code_dir if code_dir is not None else "the files the pipeline code names"
+        for uri in missing:
+            typer.echo(f"sm2aml: {uri} is not in {where}; fetch it with data_migration/fetch_code.sh", err=True)
+        more = path_findings(project, found)
+        if add_metric_logging:
+            from sm2aml.emit.metric_logging import add_metric_logging as add_logging
+
+            project, found, added = add_logging(project, found)
+            more += added
+        diags.extend(more)
+        project = dataclasses.replace(project, diagnostics=(*project.diagnostics, *more))
+    elif add_metric_logging:
+        message = "no step code is local (convert the pipeline's Python source, or pass --code-dir)"
+        typer.echo(f"sm2aml: --add-metric-logging: {message}", err=True)
+    return project, found
 
 
 @app.command("validate")
@@ -243,12 +334,13 @@ def inspect(
     arg: Annotated[
         list[str] | None, typer.Option("--arg", help="NAME=VALUE for a parameter of the pipeline code's factory.")
     ] = None,
+    execute: Annotated[bool, typer.Option("--exec", help=EXEC_HELP)] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Show the intermediate representation of a pipeline."""
     from sm2aml.inspect import to_data, tree
 
-    pipeline = _load(source, debug, arg)
+    pipeline = _load(source, debug, arg, execute)
     if as_json:
         import json
 
@@ -303,86 +395,13 @@ def _pairs(items: list[str], flag: str) -> dict[str, str]:
     return out
 
 
-@app.command("run")
-def run_cmd(
-    project: Annotated[Path, typer.Argument(help="An emitted project folder.")],
-    *,
-    inputs: Annotated[
-        list[str] | None, typer.Option("--input", help="NAME=VALUE or NAME=PATH for a pipeline input.")
-    ] = None,
-    datastores: Annotated[
-        list[str] | None, typer.Option("--datastore", help="NAME=FOLDER: where a datastore's paths are locally.")
-    ] = None,
-    skip: Annotated[
-        list[str] | None, typer.Option("--skip", help="A node not to run (its outputs stay empty).")
-    ] = None,
-    run_dir: Annotated[Path | None, typer.Option(help="Where outputs and logs go (default OUT/.runs/<time>).")] = None,
-) -> None:
-    """Run an emitted pipeline locally, node by node, in the current Python environment."""
-    import datetime
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from sm2aml.run import Node, Result, RunError, run
-
-    if not (project / "pipeline.yml").is_file():
-        _fail(f"{project}: not an emitted project (no pipeline.yml)")
-    stamp = datetime.datetime.now(tz=datetime.timezone.utc).strftime("%Y%m%d-%H%M%S")
-    folder = (run_dir or project / ".runs" / stamp).resolve()
-    console = Console(stderr=True)
-    environments: set[str] = set()
-
-    def started(node: Node, i: int, total: int) -> None:
-        env = str(node.component.get("environment", ""))
-        if env and env not in environments:
-            environments.add(env)
-            console.print(f"[dim]environment {env} is not pulled: the step runs in this Python ({sys.executable})[/]")
-        console.print(f"[{i}/{total}] {node.name} …")
-
-    def done(result: Result) -> None:
-        mark = {"succeeded": "[green]ok[/]", "failed": "[red]FAILED[/]"}.get(
-            result.status, f"[yellow]{result.status}[/]"
-        )
-        console.print(f"      {mark} {result.seconds:.1f}s")
-        if result.status == "failed" and result.log:
-            tail = result.log.read_text(encoding="utf-8", errors="replace").splitlines()[-20:]
-            console.print("\n".join(f"      | {line}" for line in tail), markup=False, highlight=False)
-            console.print(f"      full log: {result.log}")
-        if result.status == "cannot run locally":
-            console.print(f"      {result.node} is not a command job; run it in Azure ML or pass --skip {result.node}")
-
-    try:
-        results = run(
-            project,
-            folder,
-            inputs=_pairs(inputs or [], "--input"),
-            datastores={k: Path(v) for k, v in _pairs(datastores or [], "--datastore").items()},
-            skip=frozenset(skip or []),
-            on_start=started,
-            on_done=done,
-        )
-    except RunError as exc:
-        _fail(str(exc))
-    table = Table("node", "status", "seconds", "outputs (in the run folder)", header_style="bold")
-    for r in results:
-        table.add_row(
-            r.node,
-            r.status,
-            f"{r.seconds:.1f}",
-            ", ".join(p.relative_to(folder).as_posix() for p in r.outputs.values()),
-        )
-    console.print(table)
-    console.print(f"run folder: {folder}")
-    if any(r.status in ("failed", "cannot run locally") for r in results):
-        raise typer.Exit(EXIT_FINDINGS)
-
-
 def _register_report_commands() -> None:
     from sm2aml.cli_report import init, report
+    from sm2aml.cli_run import run_cmd
 
     app.command()(report)
     app.command()(init)
+    app.command("run")(run_cmd)
 
 
 _register_report_commands()

@@ -112,6 +112,11 @@ CODES: dict[str, Code] = {
     "SM2AML109": Code(ERR, "Malformed field in the definition", "Fix the field to match the SageMaker schema."),
     "SM2AML110": Code(WARN, "Unknown expression", "The value is kept as a literal; check its meaning."),
     "SM2AML111": Code(ERR, "Input file cannot be read", "Check the path and permissions."),
+    "SM2AML112": Code(
+        ERR,
+        "CloudWatch file is malformed",
+        "Give the JSON output of `aws cloudwatch describe-alarms` or `aws cloudwatch get-dashboard`.",
+    ),
     "SM2AML120": Code(ERR, "Python source cannot be parsed", "Fix the syntax error; the file is read, never run."),
     "SM2AML121": Code(
         ERR,
@@ -147,6 +152,16 @@ CODES: dict[str, Code] = {
         "Image URI with a placeholder account",
         "Install the sagemaker package to read its image data, or set image_uri explicitly.",
     ),
+    "SM2AML131": Code(
+        INFO,
+        "Pipeline built by running its code",
+        "--exec ran the pipeline code with the SageMaker SDK offline; without it the code is only read.",
+    ),
+    "SM2AML132": Code(
+        ERR,
+        "Running the pipeline code failed",
+        "Fix the error at the place named, pass the factory's arguments with --arg, or drop --exec.",
+    ),
     "SM2AML150": Code(ERR, "Mapping file cannot be read", "Fix the TOML syntax at the place given, or the path."),
     "SM2AML151": Code(
         WARN, "Unknown key in the mapping file", "Check the spelling; `sm2aml init` writes every known key."
@@ -154,6 +169,12 @@ CODES: dict[str, Code] = {
     "SM2AML152": Code(ERR, "Mapping file value has the wrong type", "Write the value as the table or string shown."),
     "SM2AML153": Code(ERR, "Illegal name in the mapping file", "Use a name Azure accepts for that kind of resource."),
     "SM2AML154": Code(INFO, "Mapping entry matches nothing", "Remove the entry, or check the name against the report."),
+    "SM2AML160": Code(
+        ERR,
+        "Schedule file is malformed",
+        "Give the JSON `aws scheduler get-schedule`, `aws events describe-rule` or `aws events list-targets-by-rule` "
+        "prints.",
+    ),
     "SM2AML201": Code(
         ERR, "Step type not converted yet", "The step has no Azure ML equivalent in this version; rebuild it by hand."
     ),
@@ -179,7 +200,7 @@ CODES: dict[str, Code] = {
     "SM2AML206": Code(
         INFO,
         "Metric definitions become MLflow metrics",
-        "Log each metric with mlflow.log_metric(name, value) in the training script.",
+        "Nothing to do; to log them from the script instead, convert with --add-metric-logging.",
     ),
     "SM2AML207": Code(INFO, "Cache configuration mapped", ""),
     "SM2AML208": Code(
@@ -198,6 +219,12 @@ CODES: dict[str, Code] = {
         "Script uses a container path nothing provides",
         "Pass the path as an argument, or add the input or output the script expects.",
     ),
+    "SM2AML215": Code(
+        INFO,
+        "MLflow metric logging added to the training code",
+        "Review the added lines; drop --add-metric-logging to keep the script as it was.",
+    ),
+    "SM2AML216": Code(INFO, "Property file values logged as MLflow metrics", ""),
     "SM2AML220": Code(
         WARN,
         "Tuning strategy approximated",
@@ -215,8 +242,8 @@ CODES: dict[str, Code] = {
     ),
     "SM2AML223": Code(
         WARN,
-        "Objective metric renamed for MLflow",
-        "Log the metric under the new name with mlflow.log_metric.",
+        "Metric renamed for MLflow",
+        "Nothing to do when the launcher logs it; code that logs it itself must use the new name.",
     ),
     "SM2AML224": Code(
         WARN,
@@ -437,6 +464,28 @@ CODES: dict[str, Code] = {
         "Notebook job runs with papermill",
         "Fetch the notebook into the component's src/ folder and check the kernel and environment.",
     ),
+    "SM2AML273": Code(
+        INFO,
+        "Quality check becomes an Azure ML model monitor",
+        "Create the monitor after the endpoint (az ml schedule create --file schedules/<name>.yml) and review "
+        "its thresholds.",
+    ),
+    "SM2AML274": Code(
+        WARN,
+        "Quality check has no Azure ML model monitor",
+        "Add what the message names (a realtime endpoint for the registered model, a fixed baseline dataset), "
+        "or write the monitor schedule by hand.",
+    ),
+    "SM2AML275": Code(
+        INFO,
+        "Online deployment collects its inputs and outputs",
+        "Check the data_collector section and that the scoring script reaches the collector.",
+    ),
+    "SM2AML276": Code(
+        WARN,
+        "Batch data capture has no Azure ML counterpart",
+        "Keep the inputs and the predictions the parallel job writes, and monitor them as data assets.",
+    ),
     "SM2AML301": Code(INFO, "S3 bucket becomes a datastore", "Copy the data with data_migration/azcopy.sh."),
     "SM2AML302": Code(INFO, "IAM role becomes a managed identity", "Run identity/create_identities.sh once."),
     "SM2AML303": Code(
@@ -464,6 +513,16 @@ CODES: dict[str, Code] = {
     ),
     "SM2AML310": Code(INFO, "Image mapped to an approximate environment", "Check the package versions."),
     "SM2AML312": Code(WARN, "Spot training differs", "Use a low-priority cluster (tier: low_priority)."),
+    "SM2AML313": Code(
+        WARN,
+        "CloudWatch alarm needs an Azure Monitor alert",
+        "Create an Azure Monitor metric alert (az monitor metrics alert create) on the metric named.",
+    ),
+    "SM2AML314": Code(
+        WARN,
+        "CloudWatch dashboard needs an Azure Monitor workbook",
+        "Build an Azure Monitor workbook or dashboard with the metrics named.",
+    ),
     "SM2AML401": Code(
         WARN, "Execution variable approximated", "The value differs in Azure ML; check how the step uses it."
     ),
@@ -501,6 +560,47 @@ CODES: dict[str, Code] = {
         INFO,
         "Retry policy becomes the parallel job's retry settings",
         "Check max_retries in the component's retry_settings.",
+    ),
+    "SM2AML421": Code(
+        WARN,
+        "Schedule Azure ML cannot express exactly",
+        "Check the closest choice named in the message; where it fires too often, let the first step skip the "
+        "extra runs.",
+    ),
+    "SM2AML422": Code(
+        ERR,
+        "Schedule expression is not valid",
+        "Fix the expression: AWS rejects it too. No schedule file is written for it.",
+    ),
+    "SM2AML423": Code(
+        WARN,
+        "Schedule time zone has no Azure ML equivalent known",
+        "Set the schedule's time_zone to the Windows time zone name by hand, and check its start and end times.",
+    ),
+    "SM2AML424": Code(
+        WARN,
+        "Schedule sets a value the pipeline cannot take",
+        "Check the schedule's inputs: the value is dropped or passed as text.",
+    ),
+    "SM2AML425": Code(
+        WARN,
+        "Schedule is disabled in AWS",
+        "Run `az ml schedule disable --name NAME` right after `az ml schedule create` (the README lists it).",
+    ),
+    "SM2AML426": Code(
+        INFO,
+        "One-time schedule becomes a cron for one minute",
+        "Nothing to do; delete the schedule once it has fired.",
+    ),
+    "SM2AML427": Code(
+        INFO,
+        "Rate schedule counts from its creation",
+        "Set start_time in the schedule file to fix when it fires.",
+    ),
+    "SM2AML428": Code(
+        WARN,
+        "Schedule passes the time it fired",
+        "Check that the step reads the time in the format Azure ML gives it.",
     ),
     "SM2AML501": Code(ERR, "Output folder exists and is not empty", "Pass --force to replace it."),
     "SM2AML502": Code(ERR, "Binding does not resolve", "This is a defect in the conversion; please report it."),

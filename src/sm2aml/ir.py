@@ -186,6 +186,22 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Schedule:
+    """An EventBridge schedule that starts the pipeline: a PipelineSchedule of put_triggers, an EventBridge
+    Scheduler schedule or an EventBridge rule (given as `aws` CLI JSON)."""
+
+    name: str
+    expression: str  # cron(...), rate(...) or at(...)
+    timezone: str | None = None  # IANA name (ScheduleExpressionTimezone); None is UTC
+    start: str | None = None  # ISO 8601 instant (StartDate / start_date)
+    end: str | None = None
+    enabled: bool = True  # State ENABLED
+    description: str = ""
+    parameters: dict[str, Scalar] = field(default_factory=dict)  # PipelineParameterList: name -> value
+    where: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Pipeline:
     name: str
     version: str
@@ -196,6 +212,7 @@ class Pipeline:
     source: str = ""
     diagnostics: tuple[Diagnostic, ...] = ()
     local_code: dict[str, str] = field(default_factory=dict)  # S3 URI the SDK uploads to -> local file or folder
+    schedules: tuple[Schedule, ...] = ()  # what starts the pipeline on a schedule
 
     def all_steps(self) -> Iterator[Step]:
         """Every step, nested branch steps included, in definition order (depth first)."""

@@ -23,6 +23,7 @@ _VM_SIZE = re.compile(r"^Standard_[A-Za-z0-9_]+$")
 _CLUSTER = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,31}$")
 _PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)?$")
 DEFAULTS_KEYS: dict[str, re.Pattern[str]] = {"compute": _CLUSTER, "prefix": _PREFIX, "storage_account": _ACCOUNT}
+DEFAULTS_FLAGS = ("register_components",)  # the [defaults] keys that are true or false
 BUCKET_KEYS: dict[str, re.Pattern[str]] = {
     "storage_account": _ACCOUNT,
     "container": _CONTAINER,
@@ -48,6 +49,7 @@ class Mapping:
     compute: str = SERVERLESS  # "serverless", or the name of an existing compute cluster for every node
     prefix: str = ""
     storage_account: str | None = None
+    register_components: bool = False  # named component versions instead of anonymous ones
     buckets: dict[str, BucketTarget] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)  # IAM role ARN -> managed identity name
     instance_types: dict[str, str] = field(default_factory=dict)  # SageMaker instance type -> Azure VM size
@@ -140,7 +142,12 @@ class _Reader:
         for key in data:
             if key not in TABLES:
                 self.problem("SM2AML151", f"unknown table [{key}]; known: {', '.join(TABLES)}", (key,))
-        defaults = self.strings(data, "defaults", DEFAULTS_KEYS)
+        flags = self.flags(data)
+        defaults = self.strings(
+            {"defaults": {k: v for k, v in self.table(data, "defaults").items() if k not in DEFAULTS_FLAGS}},
+            "defaults",
+            DEFAULTS_KEYS,
+        )
         compute = defaults.get("compute", SERVERLESS)
         if compute.lower() == SERVERLESS:
             compute = SERVERLESS
@@ -163,6 +170,7 @@ class _Reader:
             compute=compute,
             prefix=defaults.get("prefix", ""),
             storage_account=defaults.get("storage_account"),
+            register_components=flags.get("register_components", False),
             buckets=buckets,
             roles=roles,
             instance_types=sizes,
@@ -180,6 +188,19 @@ class _Reader:
             },
         )
 
+    def flags(self, data: dict[str, Any]) -> dict[str, bool]:
+        """The true-or-false settings of [defaults]."""
+        out: dict[str, bool] = {}
+        table = data.get("defaults", {})
+        for key in DEFAULTS_FLAGS if isinstance(table, dict) else ():
+            if key not in table:
+                continue
+            if isinstance(table[key], bool):
+                out[key] = table[key]
+            else:
+                self.problem("SM2AML152", f"defaults.{key} must be true or false", ("defaults", key))
+        return out
+
     def table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
         value = data.get(name, {})
         if not isinstance(value, dict):
@@ -195,7 +216,7 @@ class _Reader:
         out: dict[str, Any] = {}
         for key, value in self.table(data, name).items():
             if key not in allowed:
-                known = ", ".join(allowed)
+                known = ", ".join((*allowed, *(DEFAULTS_FLAGS if path == ("defaults",) else ())))
                 self.problem("SM2AML151", f"unknown key {key!r} in [{'.'.join(path)}]; known: {known}", (*path, key))
             elif not isinstance(value, str):
                 self.problem("SM2AML152", f"{'.'.join(path)}.{key} must be a string", (*path, key))

@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from sm2aml.validate import local_component
+
 BINDING = re.compile(r"\$\{\{\s*(\S*?)\s*\}\}")
 OPTIONAL = re.compile(r"\$\[\[(.*?)\]\]", re.S)
 DATASTORE_URI = re.compile(r"^azureml://datastores/([^/]+)/paths/(.*)$")
@@ -92,7 +94,10 @@ def plan(project: Path) -> list[Node]:
         ref = job.get("trial") if job.get("type") == "sweep" else job.get("component")
         if not isinstance(ref, str):
             raise RunError(f"pipeline.yml: node {name!r} has no component file")
-        path = (project / ref).resolve()
+        found = local_component(project, ref)
+        if found is None:
+            raise RunError(f"pipeline.yml: node {name!r} uses {ref}, which is not in components/")
+        path = found.resolve()
         refs = [
             m.split(".")[2]
             for m in BINDING.findall(yaml.safe_dump(job.get("inputs") or {}))

@@ -37,14 +37,41 @@ def validate(out: Path, *, azure: bool = True) -> Diagnostics:
         if isinstance(doc, dict):
             _check_component(doc, path, rel, diags)
             components[rel] = doc
+            if doc.get("version") is not None:  # a registered component: nodes name it azureml:<name>:<version>
+                components[f"azureml:{doc.get('name')}:{doc.get('version')}"] = doc
     if isinstance(pipeline, dict):
         _check_pipeline(pipeline, out, components, diags)
     _check_endpoints(out, diags)
+    _check_schedules(out, pipeline if isinstance(pipeline, dict) else None, diags)
     if azure and not diags.at_least(Severity.ERROR):
         from sm2aml.validate_azure import check
 
         check(out, diags)
     return diags
+
+
+def _check_schedules(out: Path, pipeline: dict[str, Any] | None, diags: Diagnostics) -> None:
+    """Job schedules: the job file create_job names exists, and the inputs it sets are the job's."""
+    for path in sorted(out.glob("schedules/*.yml")):
+        rel = path.relative_to(out).as_posix()
+        doc = _load_yaml(path, rel, diags)
+        create = doc.get("create_job") if isinstance(doc, dict) else None
+        if not isinstance(create, dict):
+            continue  # a monitor schedule (create_monitor), or a job given by ARM id
+        job = create.get("job")
+        if not isinstance(job, str) or not (path.parent / job).is_file():
+            where = f"{rel}#/create_job/job"
+            diags.add("SM2AML502", f"the job file {job!r} of the schedule does not exist", where=where)
+            continue
+        is_pipeline = (path.parent / job).resolve() == (out / "pipeline.yml").resolve()
+        declared = ((pipeline or {}).get("inputs") or {}) if is_pipeline else None
+        for name in sorted(create.get("inputs") or {}):
+            if declared is not None and name not in declared:
+                diags.add(
+                    "SM2AML502",
+                    f"the schedule sets input {name!r}, which pipeline.yml does not declare",
+                    where=f"{rel}#/create_job/inputs/{name}",
+                )
 
 
 def _check_endpoints(out: Path, diags: Diagnostics) -> None:
@@ -159,9 +186,11 @@ def _check_node(name: str, job: dict[str, Any], comp: dict[str, Any] | None, dia
     if comp is None and job.get("type") in SELF_CONTAINED:
         return
     if comp is None:
+        ref = _component_path(job)
+        where = "no components/*/component.yml has that name and version" if ref.startswith("azureml:") else ""
         diags.add(
             "SM2AML504",
-            f"node {name!r} uses component {job.get('component')!r}, which is missing",
+            f"node {name!r} uses component {ref!r}, which is missing" + (f" ({where})" if where else ""),
             where=f"{at}/component",
         )
         return
@@ -257,8 +286,25 @@ def _check_blocks_are_disjoint(jobs: dict[str, Any], diags: Diagnostics) -> None
 
 
 def _component_path(job: dict[str, Any]) -> str:
+    """The key of a node's component in the loaded components: its file, or azureml:<name>:<version>."""
     comp = job.get("trial") if job.get("type") == "sweep" else job.get("component")
     return comp.removeprefix("./") if isinstance(comp, str) else ""
+
+
+def local_component(out: Path, ref: str) -> Path | None:
+    """The component file a node's reference means: a path in the project, or for azureml:<name>:<version>
+    the components/*/component.yml of that name and version (None when the project has none)."""
+    if not ref.startswith("azureml:"):
+        return out / ref
+    name, _, version = ref.removeprefix("azureml:").partition(":")
+    for path in sorted(out.glob("components/*/component.yml")):
+        try:
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        except (OSError, yaml.YAMLError):
+            continue
+        if isinstance(doc, dict) and doc.get("name") == name and str(doc.get("version")) == version:
+            return path
+    return None
 
 
 def _resolves(

@@ -6,6 +6,10 @@ Normalised before comparing, because the SDK derives them from the machine or th
 - the 64-hex code hash in `.../code/<hash>/...` S3 keys (the SDK hashes the absolute paths of the checkout;
   the offline harness swaps in a path-independent hash);
 - SDK time stamps `YYYY-MM-DD-HH-MM-SS-mmm` in generated names (the source front end uses a fixed one);
+- in the ContainerArguments of a @step function's job, only the value after `--client_python_version` and
+  after `--client_sagemaker_pysdk_version`: the SDK writes the Python and SDK version of the machine that
+  defines the pipeline, which the source does not determine (the source front end writes the stand-ins
+  documented in sm2aml.load.sdk_function);
 - what only one side has: the pipeline name (a definition carries none), `where`, `source`, `diagnostics`,
   `local_code`.
 """
@@ -39,10 +43,12 @@ STATIC = (
     "legacy_steps",
     "source_helpers",
     "condition_if_else",
+    "function_notebook",
 )
 HASH = re.compile(r"/code/[0-9a-f]{64}/")
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}")
 ONE_SIDED = ("name", "source", "diagnostics", "local_code")
+MACHINE_FLAGS = ("--client_python_version", "--client_sagemaker_pysdk_version")
 
 
 def normalised(pipeline: ir.Pipeline) -> Any:
@@ -56,7 +62,10 @@ def _normalise(value: Any) -> Any:
     if isinstance(value, str):
         return STAMP.sub("<timestamp>", HASH.sub("/code/<hash>/", value))
     if isinstance(value, list):
-        return [_normalise(v) for v in value]
+        return [
+            "<machine>" if i and isinstance(value[i - 1], str) and value[i - 1] in MACHINE_FLAGS else _normalise(v)
+            for i, v in enumerate(value)
+        ]
     if isinstance(value, dict):
         return {k: _normalise(v) for k, v in value.items() if k != "where"}
     return value

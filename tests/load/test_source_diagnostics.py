@@ -136,10 +136,10 @@ FINDINGS = [
             check = ConditionStep(name="C", conditions=[ConditionEquals(left=train(), right=1)])
             return Pipeline(name="p", steps=[check])
         """,
-        "SM2AML124",
-        "12:1",
-        "train is a @step function",
-        id="function-step",
+        "SM2AML122",
+        "11:2",
+        "@step without image_uri= runs the image of the interpreter defining the pipeline",
+        id="function-step-settings-at-the-decorator",
     ),
     pytest.param(
         """

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from tests.rules.test_rules import processing
 
@@ -106,6 +106,7 @@ def test_aws_only_steps_never_crash(step_type: str, args: dict[str, Any], target
 @given(
     st.lists(st.one_of(WORDS, EXPRS, st.sampled_from(["--property_references", "--s3_base_uri"])), max_size=8), VALUES
 )
+@example(container_args=[], env={"": "${{inputs.x}}", "X": "${{parent.jobs.y}}"})  # binding look-alikes stay text
 def test_function_and_notebook_steps_never_crash(container_args: list[Any], env: Any) -> None:
     function = {
         "Name": "Fn",

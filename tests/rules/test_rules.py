@@ -293,11 +293,22 @@ def test_built_in_algorithm_training_is_a_reported_placeholder() -> None:
     assert project.outcomes[0].outcome == "manual"
 
 
-def test_metric_definitions_are_reported_with_mlflow_guidance() -> None:
-    algo = {"TrainingImage": SKLEARN, "MetricDefinitions": [{"Name": "rmse", "Regex": "rmse=(.*)"}]}
-    _, diags = run([training(AlgorithmSpecification=algo)])
+def test_metric_definitions_go_to_the_launcher_with_mlflow_names() -> None:
+    metrics = [{"Name": "rmse", "Regex": "rmse=(.*)"}, {"Name": "val#acc", "Regex": r"acc: (\d+)"}]
+    algo = {"TrainingImage": SKLEARN, "MetricDefinitions": metrics}
+    project, diags = run([training(AlgorithmSpecification=algo)])
     (diag,) = [d for d in diags if d.code == "SM2AML206"]
-    assert "rmse" in diag.message and "mlflow" in diag.hint
+    assert "rmse, val_acc" in diag.message and "--add-metric-logging" in diag.hint
+    (renamed,) = [d for d in diags if d.code == "SM2AML223"]
+    assert renamed.where.endswith("/MetricDefinitions/1/Name")
+    (component,) = project.components
+    assert "--metrics sm2aml_metrics.json" in component.command
+    assert json.loads(component.src_files["sm2aml_metrics.json"]) == [
+        {"Name": "rmse", "Regex": "rmse=(.*)"},
+        {"Name": "val_acc", "Regex": r"acc: (\d+)"},
+    ]
+    (plain,) = run([training()])[0].components
+    assert "--metrics" not in plain.command and "sm2aml_metrics.json" not in plain.src_files
 
 
 @pytest.mark.parametrize(

@@ -236,6 +236,31 @@ def test_processing_rewrites_f_strings_on_python_312_and_later(processing: dict[
     assert "sm2aml: fstring.py:2:" in proc.stderr
 
 
+def test_processing_logs_a_property_file_as_mlflow_metrics(processing: dict[str, Path]) -> None:
+    report = {"regression_metrics": {"mse": {"value": 4.5, "standard_deviation": 1}, "ok": True}, "n": [2, "x"]}
+    writer = f"import json; json.dump({report!r}, open('/opt/ml/processing/output/evaluation.json', 'w'))"
+    (processing["code"] / "evaluate.py").write_text(writer, encoding="utf-8")
+    fake = processing["root"] / "fake"
+    fake.mkdir()
+    (fake / "mlflow.py").write_text(FAKE_MLFLOW, encoding="utf-8")
+    record = processing["root"] / "mlflow.jsonl"
+    env = {"PYTHONPATH": str(fake), "MLFLOW_RECORD": str(record)}
+    command = [sys.executable, "/opt/ml/processing/input/code/evaluate.py"]
+    extra = ("--metrics-json", "/opt/ml/processing/output/evaluation.json")
+    proc = _run_processing(processing, *extra, env=env, command=command)
+    assert proc.returncode == 0, proc.stderr
+    logged = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+    assert logged == [
+        ["regression_metrics.mse.value", 4.5, None],
+        ["regression_metrics.mse.standard_deviation", 1.0, None],
+        ["n.0", 2.0, None],
+    ]
+    failing = [sys.executable, "-c", "raise SystemExit(3)"]
+    record.unlink()
+    assert _run_processing(processing, *extra, env=env, command=failing).returncode == 3
+    assert not record.exists(), "nothing is logged when the step fails"
+
+
 @pytest.mark.parametrize("code", [1, 3, 42])
 def test_processing_exit_code_passes_through(processing: dict[str, Path], code: int) -> None:
     proc = _run_processing(processing, env={"EXIT_CODE": str(code)})
@@ -450,6 +475,51 @@ def test_training_runs_a_shell_entry_point(training: dict[str, Path]) -> None:
     proc = _run_training(training, "--hp", "epochs=2", entry="train.sh")
     assert proc.returncode == 0, proc.stderr
     assert _members(training["artifacts"] / "model.tar.gz")["args.txt"] == b"--epochs 2\n"
+
+
+FAKE_MLFLOW = textwrap.dedent("""\
+    import json, os
+
+    def log_metric(key, value, step=None):
+        with open(os.environ["MLFLOW_RECORD"], "a") as f:
+            f.write(json.dumps([key, value, step]) + "\\n")
+    """)
+METRICS = [
+    {"Name": "validation:rmse", "Regex": r"validation-rmse:\s*([0-9.]+)"},
+    {"Name": "train:loss", "Regex": r"loss=([-0-9.e]+)"},
+    {"Name": "never", "Regex": r"never-printed: ([0-9]+)"},
+]
+
+
+@pytest.mark.parametrize("with_mlflow", [True, False])
+def test_training_scrapes_metric_definitions_into_mlflow(training: dict[str, Path], with_mlflow: bool) -> None:
+    """SageMaker read metrics from the job's output with regexes; the launcher logs the same matches to MLflow."""
+    script = "import sys\nfor i in range(3):\n    print(f'epoch {i} loss={1.5 - i} validation-rmse: {10 + i}.25')\n"
+    script += "print('validation-rmse: n/a')\nprint('loss=2e-3', file=sys.stderr)\n"
+    (training["code"] / "fit.py").write_text(script, encoding="utf-8")
+    (training["code"] / "metrics.json").write_text(json.dumps(METRICS), encoding="utf-8")
+    record = training["root"] / "mlflow.jsonl"
+    env = {"MLFLOW_RECORD": str(record)}
+    if with_mlflow:
+        fake = training["root"] / "fake"
+        fake.mkdir()
+        (fake / "mlflow.py").write_text(FAKE_MLFLOW, encoding="utf-8")
+        env["PYTHONPATH"] = str(fake)
+    proc = _run_training(training, "--metrics", "metrics.json", entry="fit.py", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "epoch 2 loss=-0.5 validation-rmse: 12.25" in proc.stdout, "the script's output still shows"
+    if not with_mlflow:
+        assert not record.exists() and "mlflow is not installed" in proc.stderr
+        assert "metric validation:rmse=12.25 (step 2)" in proc.stderr
+        return
+    logged = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+    assert [m for m in logged if m[0] == "validation:rmse"] == [["validation:rmse", 10.25 + i, i] for i in range(3)]
+    assert [m for m in logged if m[0] == "train:loss"] == [
+        ["train:loss", 1.5, 0],
+        ["train:loss", 0.5, 1],
+        ["train:loss", -0.5, 2],
+        ["train:loss", 0.002, 3],
+    ]
 
 
 def test_training_missing_entry_point_is_a_clear_error(training: dict[str, Path]) -> None:

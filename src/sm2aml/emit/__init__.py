@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,17 +30,23 @@ class OutputExists(Exception):
 TARGETS = ("yaml", "sdk", "both")
 
 
-def emit(project: aml.Project, target: str = "yaml") -> list[File]:
-    """All files of the emitted project, sorted by path: the CLI v2 (YAML) form, the SDK v2 form, or both."""
+def emit(project: aml.Project, target: str = "yaml", code: Sequence[File] = ()) -> list[File]:
+    """All files of the emitted project, sorted by path: the CLI v2 (YAML) form, the SDK v2 form, or both.
+    `code`: step code found locally (convert --code-dir), added where the project has no file of that path."""
     from sm2aml.emit import report, yaml_project
 
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)}")
-    files = yaml_project.emit(project, target) + report.emit(project)
+    files = yaml_project.emit(project, target, code) + report.emit(project)
+    emitted = {f.path for f in files}
+    files += [f for f in code if f.path not in emitted]
     if target != "yaml":
         from sm2aml.emit import sdk
 
         files = [f for f in files if target == "both" or f.path != "pipeline.yml"] + sdk.emit(project)
+        if target == "sdk":  # a job schedule's create_job is pipeline.yml, which this target does not write
+            scheduled = {f"schedules/{s.name}.yml" for s in project.schedules}
+            files = [f for f in files if f.path not in scheduled]
     return sorted(files, key=lambda f: f.path)
 
 

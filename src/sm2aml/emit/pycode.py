@@ -60,9 +60,12 @@ def string(text: str) -> str:
     return quote + body + quote
 
 
+NAN = "1e999 - 1e999"
+
+
 def number(value: float) -> str:
     if math.isnan(value):
-        return "1e999 - 1e999"  # no name needed (a pipeline input may be called `float`)
+        return NAN  # no name needed (a pipeline input may be called `float`)
     if math.isinf(value):
         return "1e999" if value > 0 else "-1e999"
     return repr(value).replace("e+", "e")
@@ -112,7 +115,14 @@ def _layout(opening: str, items: list[str], closing: str, *, indent: int, lead: 
     if flat and indent + lead + len(one_line) + trail <= LINE_LENGTH:
         return one_line
     inner = " " * (indent + INDENT)
-    return opening + "\n" + "".join(f"{inner}{item},\n" for item in items) + " " * indent + closing
+    return opening + "\n" + "".join(f"{inner}{_fit(item, inner)},\n" for item in items) + " " * indent + closing
+
+
+def _fit(item: str, inner: str) -> str:
+    """An item ending in NaN's subtraction that is too long for its line: ruff format breaks it before the '-'."""
+    if item.endswith(NAN) and "\n" not in item and len(inner) + len(item) + 1 > LINE_LENGTH:
+        return item.removesuffix(" - 1e999") + f"\n{inner}- 1e999"
+    return item
 
 
 def python_value(value: Any, indent: int = 0, prefix: str = "", suffix: str = "", statement: bool = False) -> str:

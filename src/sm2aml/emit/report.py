@@ -30,7 +30,11 @@ INVENTORY = {  # aml.SourceResource kind -> inventory section
     "kms_key": "kms_keys",
     "network": "networks",
     "endpoint": "endpoints",
+    "schedule": "schedules",
+    "alarm": "alarms",  # alarms and dashboards: present only when the conversion was given some (--alarms)
+    "dashboard": "dashboards",
 }
+OPTIONAL_SECTIONS = frozenset({"alarms", "dashboards"})
 # The documented formulas (docs/report.md); the numbers below implement exactly these.
 EFFORT_FORMULA = (
     "days = 0.5 + 0.1*direct + 0.5*approximate + 2*manual + 0.5*errors + 0.25*distinct_warning_codes per pipeline; "
@@ -137,9 +141,10 @@ def _diagnostic(d: Diagnostic, source: str, places: Mapping[str, Place], step: s
 
 
 def inventory(resources: Iterable[aml.SourceResource]) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {section: [] for section in INVENTORY.values()}
+    out: dict[str, list[dict[str, Any]]] = {s: [] for s in INVENTORY.values() if s not in OPTIONAL_SECTIONS}
     for r in resources:
-        out[INVENTORY[r.kind]].append({"source": r.source, "target": r.target, "where": r.where, **r.details})
+        section = out.setdefault(INVENTORY[r.kind], [])
+        section.append({"source": r.source, "target": r.target, "where": r.where, **r.details})
     return out
 
 

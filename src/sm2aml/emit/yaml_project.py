@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sm2aml import __version__, aml
-from sm2aml.emit import File
+from sm2aml.emit import File, deploy
 from sm2aml.emit.jinja import render
 
 
-def emit(project: aml.Project, target: str = "yaml") -> list[File]:
-    """The YAML project; `target` (yaml, sdk or both) says which pipeline files the README describes."""
+def emit(project: aml.Project, target: str = "yaml", code: Sequence[File] = ()) -> list[File]:
+    """The YAML project; `target` (yaml, sdk or both) says which pipeline files the README and the deploy
+    files use; `code`: step code found locally for components/*/src/ (part of registered components' versions)."""
     job = project.pipeline
-    files = [
-        File(
-            "pipeline.yml",
-            render("yaml/pipeline.yml.j2", job=job, inputs=_pipeline_inputs(job), nodes=[_node(n) for n in job.nodes]),
-        )
-    ]
-    for c in project.components:
-        files.append(File(f"components/{c.name}/component.yml", render("yaml/component.yml.j2", c=c)))
-        files += [File(f"components/{c.name}/src/{path}", text) for path, text in sorted(c.src_files.items())]
-        if not c.src_files:
-            files.append(File(f"components/{c.name}/src/.gitkeep", ""))
+    files: list[File] = []
     for e in project.environments:
         files.append(File(f"environments/{e.name}.yml", render("yaml/environment.yml.j2", e=e)))
         if e.conda:
@@ -39,6 +31,11 @@ def emit(project: aml.Project, target: str = "yaml") -> list[File]:
             File(f"endpoints/{ep.name}.deployment.yml", render("yaml/online_deployment.yml.j2", e=ep, d=ep.deployment))
         )
         files += [File(f"endpoints/{ep.name}/{path}", text) for path, text in sorted(ep.deployment.src_files.items())]
+    for s in project.schedules:
+        files.append(File(f"schedules/{s.name}.yml", render("yaml/schedule.yml.j2", s=s)))
+    for mon in project.monitors:  # names end in _monitor: apart from the pipeline schedules
+        files.append(File(f"schedules/{mon.name}.yml", render("yaml/monitor.yml.j2", m=mon)))
+        files += [File(path, text) for path, text in sorted(mon.files.items())]
     if project.identities:
         files.append(
             File(
@@ -62,14 +59,52 @@ def emit(project: aml.Project, target: str = "yaml") -> list[File]:
             executable=True,
         )
     )
+    versions = _components(project, files, code)
+    files.append(
+        File(
+            "pipeline.yml",
+            render(
+                "yaml/pipeline.yml.j2",
+                job=job,
+                inputs=_pipeline_inputs(job),
+                nodes=[_node(n, versions.get(n.component)) for n in job.nodes],
+            ),
+        )
+    )
+    files += deploy.emit(project, target, [f.path for f in (*files, *code)])
     if_else = any(n.kind == "if_else" for n in job.nodes)
     files.append(
         File(
             "README.md",
-            render("README.md.j2", project=project, job=job, version=__version__, if_else=if_else, target=target),
+            render(
+                "README.md.j2",
+                project=project,
+                job=job,
+                version=__version__,
+                if_else=if_else,
+                target=target,
+                **deploy.runbook(project, target),
+            ),
         )
     )
     return files
+
+
+def _components(project: aml.Project, files: list[File], code: Sequence[File]) -> dict[str, str]:
+    """components/<name>/…: with register_components, each component.yml carries its content-derived version.
+    Returns the versions by component name (empty when components stay anonymous)."""
+    versions: dict[str, str] = {}
+    for c in project.components:
+        src = [File(f"components/{c.name}/src/{path}", text) for path, text in sorted(c.src_files.items())]
+        if not c.src_files:
+            src.append(File(f"components/{c.name}/src/.gitkeep", ""))
+        text = render("yaml/component.yml.j2", c=c, version=None)
+        if project.register_components:
+            known = {f.path: f.text for f in (*files, *src, *code)}
+            versions[c.name] = deploy.component_version(text, deploy.component_inputs(c.name, text, known))
+            text = render("yaml/component.yml.j2", c=c, version=versions[c.name])
+        files += [File(f"components/{c.name}/component.yml", text), *src]
+    return versions
 
 
 def binding(value: aml.Binding) -> Any:
@@ -99,10 +134,12 @@ def _pipeline_inputs(job: aml.PipelineJob) -> list[tuple[str, Any]]:
     return out
 
 
-def _node(node: aml.Node) -> dict[str, Any]:
+def _node(node: aml.Node, version: str | None = None) -> dict[str, Any]:
+    ref = f"azureml:{node.component}:{version}" if version else f"./components/{node.component}/component.yml"
     return {
         "name": node.name,
         "component": node.component,
+        "ref": ref,
         "kind": node.kind,
         "settings": node.settings,
         "display_name": node.display_name,

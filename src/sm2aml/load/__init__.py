@@ -12,14 +12,20 @@ from sm2aml.diagnostics import CODES, Diagnostic, LoadError
 from sm2aml.load.definition import load_definition
 
 
-def load(source: str | Path, *, args: Mapping[str, str] | None = None) -> ir.Pipeline:
+def load(source: str | Path, *, args: Mapping[str, str] | None = None, execute: bool = False) -> ir.Pipeline:
     """Load a pipeline from a path, from '-' (standard input), or from the JSON text itself.
 
     A `.py` file is read statically as SageMaker pipeline code (never executed), a `.ipynb` notebook as
     its code cells; `args` are the values of the pipeline factory's parameters (`--arg name=value`).
+    `execute=True` (`--exec`) instead RUNS the code with the installed SageMaker SDK, offline.
     """
     if isinstance(source, Path):
         suffix = source.suffix.lower()
+        if execute and suffix in (".py", ".ipynb"):
+            from sm2aml.load.execute import load_by_running
+
+            _read(source)  # an unreadable file fails here, located, before a process is started
+            return load_by_running(source, source=str(source), args=args)
         if suffix == ".py":
             from sm2aml.load.source import load_source
 
@@ -33,7 +39,7 @@ def load(source: str | Path, *, args: Mapping[str, str] | None = None) -> ir.Pip
         return load_definition(sys.stdin.read(), source="<stdin>")
     if source.lstrip().startswith(("{", "[")):
         return load_definition(source, source="<text>")
-    return load(Path(source), args=args)
+    return load(Path(source), args=args, execute=execute)
 
 
 GENERIC_STEMS = frozenset({"pipeline", "definition", "pipeline_definition", "pipeline-definition", "describe", "input"})

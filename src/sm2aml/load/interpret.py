@@ -260,6 +260,8 @@ class Interpreter(Statements):
                 return result
             case BoundMethod(target=Obj() as obj, name=name):
                 return self.sdk.method(obj, name, args, where)
+            case Obj():
+                return self.sdk.call_object(func, args, where)
             case BoundMethod(target=target, name="to_string"):
                 if isinstance(target, ir.Join | ir.ExecVar):
                     return target

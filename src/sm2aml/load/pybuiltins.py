@@ -141,9 +141,30 @@ def _call(it: Interpreter, qualname: str, args: Args, where: str) -> Any:
         return copy.deepcopy(value) if isinstance(value, PLAIN) else value
     if qualname in ("os.makedirs", "os.mkdir", "logging.basicConfig", "warnings.filterwarnings", "warnings.warn"):
         return None
+    if qualname == "datetime.datetime":
+        return _datetime(args, where)
     if qualname.startswith(_CLOCK):
         return Unknown(f"{qualname}() depends on when and where the pipeline is defined", where)
     return NOT_HANDLED
+
+
+_UTC = frozenset({"datetime.timezone.utc", "pytz.utc", "pytz.UTC", "datetime.UTC", "dateutil.tz.UTC"})
+
+
+def _datetime(args: Args, where: str) -> Any:
+    """datetime(year, month, day, hour, minute, second) naive or in UTC (a schedule's date); else Unknown."""
+    import datetime as dt
+
+    tz = args.keywords.get("tzinfo")
+    keywords = {k: v for k, v in args.keywords.items() if k != "tzinfo"}
+    if tz is not None and not (isinstance(tz, Ref) and tz.qualname in _UTC):
+        return Unknown("a datetime in a time zone other than UTC", where)
+    clean = plain_args(Args(args.positional, keywords), where, "datetime")
+    try:
+        value = dt.datetime(*clean.positional, **clean.keywords)
+    except (TypeError, ValueError) as exc:
+        return Unknown(f"datetime(...): {exc}", where)
+    return value.replace(tzinfo=dt.timezone.utc) if tz is not None else value
 
 
 def _builtin(it: Interpreter, name: str, args: Args, where: str) -> Any:

@@ -12,7 +12,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from sm2aml import ir
-from sm2aml.load import sdk_functions, sdk_objects
+from sm2aml.load import sdk_function, sdk_functions, sdk_notebook_job, sdk_objects
 from sm2aml.load.sdk_signatures import ALIASES, OPEN, signature
 from sm2aml.load.values import (
     PIPELINE_VARIABLE_KINDS,
@@ -81,6 +81,7 @@ class Model:
         self.settings: dict[str, str] = {}
         self.local_code: dict[str, str] = {}  # S3 URI the SDK would upload to -> local file or folder
         self.steps: dict[str, Obj] = {}  # the last step object made under each name
+        self.triggers: list[tuple[Obj, Any, str]] = []  # (pipeline, triggers given to put_triggers, where)
         self._default_session: Obj | None = None
         self._assumed: set[str] = set()  # what the SDK would ask AWS for, reported once each
 
@@ -96,7 +97,7 @@ class Model:
         if function is not None:
             return function(self, args, where)
         if self.is_function_step_decorator(ref):
-            return Obj("FunctionStepDecorator", {}, where)
+            return sdk_function.decorator(self, args, where)
         found = signature(kind)
         if found is None:
             return not_modelled(qualname, where)
@@ -118,10 +119,26 @@ class Model:
         obj = Obj(kind, {**bound, **extra}, where)
         return sdk_objects.construct(self, obj)
 
+    def call_object(self, obj: Obj, args: Args, where: str) -> Any:
+        """Calling a record: a step decorator or a @step function; nothing else is callable."""
+        return sdk_function.call(self, obj, args, where)
+
+    def decorate(self, decorator: Any, fn: Any, where: str) -> Any:
+        """A function under `@step` / `@step(...)`."""
+        return sdk_function.decorate(self, decorator, fn, where)
+
     def method(self, obj: Obj, name: str, args: Args, where: str) -> Any:
+        if obj.kind in sdk_function.VALUE_KINDS:
+            return sdk_function.method(self, obj, name, args, where)
         return sdk_objects.method(self, obj, name, args, where)
 
     def attribute(self, obj: Obj, name: str, where: str) -> Any:
+        if obj.kind in sdk_function.VALUE_KINDS:
+            return sdk_function.attribute(self, obj, name, where)
+        if obj.kind == "NotebookJobProperties":
+            return sdk_notebook_job.attribute(obj, name, where)
+        if obj.kind == "NotebookJobStep" and name == "properties":
+            return sdk_notebook_job.notebook_properties(obj)
         return sdk_objects.attribute(self, obj, name, where)
 
     def sdk_properties(self, step: Obj) -> Prop:
@@ -230,6 +247,11 @@ class Model:
             if not isinstance(name, str):
                 raise Unresolved(Unknown("a parameter's name is not known statically", value.where))
             return ir.ParamRef(name=name)
+        if isinstance(value, Obj) and value.kind == "DelayedReturn":
+            found = sdk_function.json_get(value, where)
+            if isinstance(found, Unknown):
+                raise Unresolved(found)
+            return found
         if isinstance(value, Obj) and value.kind in ("LambdaOutput", "CallbackOutput"):
             if isinstance(value.get("_step"), str):
                 return ir.StepProp(step=value.get("_step"), path=("OutputParameters", value.get("output_name")))

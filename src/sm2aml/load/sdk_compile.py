@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sm2aml import ir
-from sm2aml.load import sdk_names
+from sm2aml.load import sdk_function, sdk_names
 from sm2aml.load.sdk import Unresolved
 from sm2aml.load.sdk_objects import COLLECTIONS, STEP_TYPES, is_step
 from sm2aml.load.sdk_signatures import DEFAULT
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 DROP: Any = object()
 JOB_STEPS = frozenset({"ProcessingStep", "TrainingStep", "TransformStep", "TuningStep"})
+PIPELINE_SESSION_STEPS = frozenset({"_FunctionStep", "NotebookJobStep"})  # compiled with the pipeline's session
 
 
 @dataclass
@@ -43,6 +44,8 @@ def compile_pipeline(model: Model, pipe: Obj) -> ir.Pipeline:
         model.it.report("SM2AML122", f"the pipeline's name is not known statically ({reason})", pipe.where)
         name = "pipeline"
     compiler = _Compiler(model, name)
+    session = pipe.get("sagemaker_session")
+    compiler.session = session if isinstance(session, Obj) else model.default_session(pipe.where)
     parameters = compiler.parameters(pipe.get("parameters"), pipe.where)
     steps = compiler.steps(pipe.get("steps"), pipe.where)
     experiment = compiler.experiment(pipe.get("pipeline_experiment_config"), pipe.where)
@@ -61,6 +64,9 @@ class _Compiler:
         self.model = model
         self.name = name
         self.known: list[Obj] = []
+        self.session: Obj | None = None
+        self.function_steps: dict[str, ir.Step] = {}
+        self.serialized: list[str] = []  # @step steps whose result another step reads: JSON output
 
     # --- values -----------------------------------------------------------------------------------
 
@@ -132,7 +138,8 @@ class _Compiler:
     def simplify(self, items: Any, where: str) -> list[Obj]:
         """Steps, collections expanded to their steps, names resolved (StepsCompiler._simplify_step_list)."""
         out: list[Obj] = []
-        for entry in items if isinstance(items, list | tuple) else []:
+        for given in items if isinstance(items, list | tuple) else []:
+            entry = sdk_function.step_of(given)
             item = self.model.steps.get(entry) if isinstance(entry, str) else entry
             if item is None:
                 self.model.it.report("SM2AML122", f"no step is named {entry!r}", where)
@@ -174,6 +181,11 @@ class _Compiler:
             built = self.build(step, queue)
             if built is not None:
                 out.append(built)
+        for name in self.serialized:  # StepsCompiler._set_serialize_output_to_json_flag
+            found = self.function_steps.get(name)
+            container = ir.get(found.arguments, "AlgorithmSpecification", "ContainerArguments") if found else None
+            if isinstance(container, list):
+                container += ["--serialize_output_to_json", "true"]
         return tuple(out)
 
     def build(self, step: Obj, queue: deque[Obj]) -> ir.Step | None:
@@ -185,6 +197,8 @@ class _Compiler:
             return None
         ctx = StepContext(self.model, self.name, name, step.where, local_code=self.model.local_code)
         ctx.code_hash = _code_hash(self.model, step)
+        if step.kind in PIPELINE_SESSION_STEPS:
+            ctx.session = self.session
         stype = STEP_TYPES[step.kind]
         what = f"step {name!r}: Arguments"
         conditions: tuple[ir.Condition, ...] = ()
@@ -208,6 +222,13 @@ class _Compiler:
             arguments = done if isinstance(done, dict) else {}
             extra = {k: v for k, v in self.finish(extra, f"step {name!r}", step.where).items()}
         depends = self._depends(step, name)
+        for expr in [*ir.walk(arguments), *(e for c in conditions for e in ir.walk(c))]:
+            if not isinstance(expr, ir.StepProp):
+                continue
+            source = self.model.steps.get(expr.step)
+            if source is not None and source.kind == "_FunctionStep":  # a data edge from a @step
+                depends += [expr.step] if expr.step not in depends else []
+                self.serialized += [expr.step] if expr.step not in self.serialized else []
         built = ir.Step(
             name=name,
             type=stype,
@@ -224,6 +245,8 @@ class _Compiler:
             else_steps=branches["else_steps"],
             where=step.where,
         )
+        if step.kind == "_FunctionStep":
+            self.function_steps[name] = built
         upstream = [self.model.steps.get(d) for d in depends]
         for expr in [*ir.walk(arguments), *(e for c in conditions for e in ir.walk(c))]:
             if isinstance(expr, ir.StepProp | ir.PropertyFileRef):
@@ -243,7 +266,8 @@ class _Compiler:
 
     def _depends(self, step: Obj, name: str) -> list[str]:
         out: list[str] = []
-        for item in step.get("depends_on") or []:
+        for given in step.get("depends_on") or []:
+            item = sdk_function.step_of(given)
             if isinstance(item, str):
                 names = [item]
             elif isinstance(item, Obj) and item.kind in COLLECTIONS:

@@ -43,6 +43,8 @@ STEP_TYPES = {
     "CallbackStep": "Callback",
     "EMRStep": "EMR",
     "_RegisterModelStep": "RegisterModel",
+    "_FunctionStep": "Training",
+    "NotebookJobStep": "Training",
 }
 COLLECTIONS = frozenset({"ModelStep"})
 COMPARISONS = {
@@ -69,6 +71,10 @@ def construct(model: Model, obj: Obj) -> Any:
     handler = _CONSTRUCTORS.get(kind)
     if handler is not None:
         return handler(model, obj)
+    if kind == "NotebookJobStep":
+        from sm2aml.load.sdk_notebook_job import init_notebook
+
+        init_notebook(model, obj)
     if kind in STEP_TYPES or kind in COLLECTIONS:
         return _step(model, obj)
     if kind in PROCESSORS:
@@ -284,7 +290,15 @@ def _to_string(model: Model, obj: Obj, name: str, args: Args, where: str) -> Any
     return ir.Join(on="", values=(model.to_ir(obj, where),))
 
 
+def _put_triggers(model: Model, obj: Obj, name: str, args: Args, where: str) -> Any:
+    """Pipeline.put_triggers(triggers, role_arn): the schedules are kept for the pipeline (sdk_triggers.py)."""
+    triggers = args.positional[0] if args.positional else args.keywords.get("triggers")
+    model.triggers.append((obj, triggers, where))
+    return Unknown("Pipeline.put_triggers() returns the ARNs AWS gives the schedules", where)
+
+
 _METHODS: dict[tuple[str, str], Callable[[Model, Obj, str, Args, str], Any]] = {
+    ("Pipeline", "put_triggers"): _put_triggers,
     ("processor", "run"): _run,
     ("estimator", "fit"): _run,
     ("Transformer", "transform"): _run,

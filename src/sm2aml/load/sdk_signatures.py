@@ -122,6 +122,7 @@ _SPECS: dict[str, str] = {
     "SageMakerJobStepRetryPolicy": "exception_types=None failure_reason_types=None backoff_rate=2.0 "
     "interval_seconds=1 max_attempts=None expire_after_mins=None",
     "PipelineExperimentConfig": "experiment_name trial_name",
+    "PipelineSchedule": "name=None enabled=True start_date=None at=None rate=None cron=None",
     "Pipeline": "name= parameters=None pipeline_experiment_config=<default> steps=None sagemaker_session=None "
     "pipeline_definition_config=None",
     "ProcessingStep": "name step_args=None processor=None display_name=None description=None inputs=None "
@@ -149,6 +150,11 @@ _SPECS: dict[str, str] = {
     "EMRStep": "name display_name description cluster_id step_config depends_on=None cache_config=None "
     "cluster_config=None execution_role_arn=None retry_policies=None",
     "EMRStepConfig": "jar args=None main_class=None properties=None",
+    "NotebookJobStep": "input_notebook image_uri kernel_name name=None display_name=None description=None "
+    "notebook_job_name=None role=None s3_root_uri=None parameters=None environment_variables=None "
+    "initialization_script=None s3_kms_key=None instance_type=ml.m5.large volume_size=30 volume_kms_key=None "
+    "encrypt_inter_container_traffic=True security_group_ids=None subnets=None max_retry_attempts=1 "
+    "max_runtime_in_seconds=172800 tags=None additional_dependencies=None retry_policies=None depends_on=None",
     "Lambda": "function_arn=None function_name=None execution_role_arn=None zipped_code_dir=None s3_bucket=None "
     "script=None handler=None session=None timeout=120 memory_size=128 runtime=python3.8 vpc_config=None "
     "environment=None layers=None",

@@ -37,6 +37,14 @@ def step_arguments(ctx: StepContext, step: Obj) -> tuple[Any, dict[str, Any]]:
         return _lambda_or_callback(step)
     if kind == "EMRStep":
         return _emr(step), {}
+    if kind == "_FunctionStep":
+        from sm2aml.load.sdk_function import arguments
+
+        return arguments(ctx, step), {}
+    if kind == "NotebookJobStep":
+        from sm2aml.load.sdk_notebook_job import arguments as notebook_arguments
+
+        return notebook_arguments(ctx, step), {}
     return not_modelled(kind, step.where), {}
 
 

@@ -68,6 +68,7 @@ def load_source(
     try:
         scope = it.run_module(text, path.resolve(), path.stem, module)
         pipe = _find_pipeline(it, scope, factory_name, args, source)
+        _run_trigger_blocks(it, module)
     except BudgetSignal:
         error = _error("SM2AML121", "the evaluation does not finish (an endless loop or recursion?)", "")
         raise LoadError(error, source, tuple(diags)) from None
@@ -79,11 +80,29 @@ def load_source(
 
     pipeline = compile_pipeline(it.sdk, pipe)
     pipeline = dataclasses.replace(pipeline, source=source, local_code=dict(sorted(it.sdk.local_code.items())))
+    if it.sdk.triggers:
+        from sm2aml.load.sdk_triggers import schedules
+
+        pipeline = dataclasses.replace(pipeline, schedules=schedules(it.sdk, pipe, pipeline.name))
     check_graph(pipeline, diags)
     errors = diags.at_least(Severity.ERROR)
     if errors:
         raise LoadError(errors[0], source, tuple(diags))
     return dataclasses.replace(pipeline, diagnostics=tuple(diags))
+
+
+def _run_trigger_blocks(it: Interpreter, module: cst.Module) -> None:
+    """`if __name__ == "__main__":` blocks that call put_triggers, when finding the pipeline did not run them."""
+    from sm2aml.load.statements import Signal
+
+    if it.sdk.triggers:
+        return
+    for body, block_scope in it.main_blocks:
+        if "put_triggers" in module.code_for_node(body):
+            try:
+                it.run_block(body.body, block_scope)
+            except Signal:
+                return
 
 
 def _error(code: str, message: str, where: str) -> Diagnostic:

@@ -230,16 +230,13 @@ class Statements(Evaluator):
                 self.run_block(stmt.finalbody.body.body, scope)
 
     def _def(self, stmt: cst.FunctionDef, scope: Scope) -> None:
+        function: Any = self.make_function(stmt, scope)
         for decorator in stmt.decorators:
             value = self.eval(decorator.decorator, scope)
             if self.sdk.is_function_step_decorator(value):
-                message = (
-                    f"{stmt.name.value} is a @step function: the SDK pickles it when the pipeline is defined, "
-                    "which cannot be done without running it"
-                )
-                scope.assign(stmt.name.value, Unknown(message, self.where(stmt), "SM2AML124"))
-                return
-        scope.assign(stmt.name.value, self.make_function(stmt, scope))
+                function = self.sdk.decorate(value, function, self.where(stmt))
+                break
+        scope.assign(stmt.name.value, function)
 
     def make_function(self, node: Any, scope: Scope) -> Function:
         defaults: dict[str, Any] = {}

@@ -19,6 +19,7 @@ from sm2aml.rules import (
     processing,
     repack,
     training,
+    triggers,
     unsupported,
 )
 from sm2aml.rules.context import Context
@@ -93,7 +94,10 @@ def convert(pipeline: ir.Pipeline, options: Options | None = None) -> tuple[aml.
     for step in _ordered(pipeline, deps):
         rule = repack.convert if repack.is_repack(step) else RULES.get(step.type, unsupported.convert)
         rule(step, ctx)
+    monitors = _monitors(ctx)
+    watched = _watched(ctx)
     node_list, components = nodes.freeze(ctx)
+    schedules = triggers.convert(ctx) if pipeline.schedules else ()
     if not node_list:
         diags.add("SM2AML507", f"none of the {len(ctx.outcomes)} steps became an Azure ML node", where="/Steps")
     job = aml.PipelineJob(
@@ -121,9 +125,30 @@ def convert(pipeline: ir.Pipeline, options: Options | None = None) -> tuple[aml.
         code_sources=tuple(ctx.code_sources),
         outcomes=_placed(ctx, deps),
         diagnostics=tuple(diags),
-        resources=inventory.collect(ctx),
+        resources=inventory.collect(ctx) + triggers.resources(schedules, pipeline) + watched,
+        schedules=schedules,
+        register_components=ctx.options.register_components,
+        monitors=monitors,
     )
     return project, diags
+
+
+def _watched(ctx: Context) -> tuple[aml.SourceResource, ...]:
+    """Findings and inventory rows for the CloudWatch alarms and dashboards given with --alarms."""
+    if not ctx.options.alarms:
+        return ()
+    from sm2aml.rules import cloudwatch
+
+    return cloudwatch.convert(ctx)
+
+
+def _monitors(ctx: Context) -> tuple[aml.Monitor, ...]:
+    """Model monitors for the quality checks (imported only when the pipeline has one)."""
+    if not any(s.type == "QualityCheck" for s in ctx.pipeline.all_steps()):
+        return ()
+    from sm2aml.rules import monitoring
+
+    return monitoring.collect(ctx)
 
 
 def _ordered(pipeline: ir.Pipeline, deps: dict[str, list[str]]) -> list[ir.Step]:

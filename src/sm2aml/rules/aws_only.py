@@ -79,7 +79,12 @@ def convert(step: ir.Step, ctx: Context) -> None:
     elif step.arguments:
         details.append(("request keys", ", ".join(sorted(step.arguments))))
     details += [(key, step.extra[key]) for key in ("CheckType", "ModelPackageGroupName") if key in step.extra]
-    placeholder(ctx, step, found, details=details, inputs=inputs)
+    why = ""
+    if step.type == "ClarifyCheck":
+        from sm2aml.rules.monitoring import clarify_why
+
+        why = clarify_why(step)
+    placeholder(ctx, step, found, details=details, inputs=inputs, why=why)
 
 
 def placeholder(

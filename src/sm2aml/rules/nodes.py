@@ -27,6 +27,9 @@ def looks_secret(key: str, value: object) -> bool:
     return bool(_SECRET_KEY.search(key)) or (isinstance(value, str) and bool(_SECRET_VALUE.search(value)))
 
 
+SHELL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def environment_variables(ctx: Context, draft: NodeDraft, env: ir.Value, where: str) -> str:
     """Literal variables go on the node; computed ones become a command prefix. Returns the prefix."""
     if not isinstance(env, dict):
@@ -42,8 +45,13 @@ def environment_variables(ctx: Context, draft: NodeDraft, env: ir.Value, where: 
                 hint=f"Keep it in Azure Key Vault and read it in the script (secret {key.lower()}).",
             )
             continue
-        if isinstance(value, str | int | float | bool):
+        literal = isinstance(value, str | int | float | bool)
+        if literal and "${{" not in str(value):
             draft.environment_variables[key] = str(value)
+        elif not SHELL_NAME.match(key):
+            ctx.diags.add("SM2AML209", f"environment variable {key!r} cannot be set from a command", where=at)
+        elif literal:  # Azure ML would read ${{…}} in a node setting as a binding; the command can quote it
+            prefix.append(f"{key}={expressions.shell_literal(str(value))}")
         else:
             prefix.append(f"{key}={expressions.command_text(ctx, draft, value, at)}")
     return " ".join(prefix) + " " if prefix else ""

@@ -64,6 +64,7 @@ def convert(step: ir.Step, ctx: Context) -> None:
     launcher = runtime.LAUNCHERS["processing"]
     draft.src_files[launcher] = runtime.source("processing")
     map_args = " ".join(f"--map {expressions.shell_literal(c)}={local}" for c, local in maps)
+    map_args += "".join(f" --metrics-json {expressions.shell_literal(f)}" for f in _metric_files(ctx, step))
     draft.command = f"{env_prefix}python {launcher} {map_args} -- {' '.join(words)}"
     paths = sorted({c for c, _ in maps} - set(code_paths))
     if paths:
@@ -74,6 +75,28 @@ def convert(step: ir.Step, ctx: Context) -> None:
             where=at,
         )
     ctx.outcome(step, "command node", "approximate" if code_paths else "direct", draft.name)
+
+
+def _metric_files(ctx: Context, step: ir.Step) -> list[str]:
+    """The container paths of the step's property files: the launcher logs their numbers to MLflow."""
+    outputs = ir.get(step.arguments, "ProcessingOutputConfig", "Outputs")
+    local: dict[str, ir.Value] = {}
+    for item in outputs if isinstance(outputs, list) else []:
+        name = ir.get(item, "OutputName")
+        if isinstance(name, str):
+            local[name] = ir.get(item, "S3Output", "LocalPath")
+    files = []
+    for pf in step.property_files:
+        folder = local.get(pf.output_name)
+        if isinstance(folder, str):
+            files.append(f"{folder.rstrip('/')}/{pf.file_path.lstrip('/')}")
+            ctx.diags.add(
+                "SM2AML216",
+                f"property file {pf.name!r} ({pf.file_path} in output {pf.output_name!r}): its numbers are logged "
+                "as MLflow metrics of the job when the step succeeds",
+                where=ctx.where(step, "PropertyFiles"),
+            )
+    return files
 
 
 def _inputs(ctx: Context, draft: NodeDraft) -> tuple[list[tuple[str, str]], list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -20,6 +21,9 @@ SAGEMAKER_HPS = (
     "sagemaker_estimator_module",
 )
 HP_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
+METRICS_FILE = "sm2aml_metrics.json"  # the MetricDefinitions the launcher scrapes from the script's output
+# Characters MLflow refuses in a metric name (it accepts word characters, '.', '-', ' ', '/' and ':').
+NOT_MLFLOW = re.compile(r"[^\w.\- /:]")
 # What Training steps become, for the coverage matrix (`sm2aml rules`).
 COVERAGE = {
     "Training": ("command node running the script through the training launcher", "approximate"),
@@ -99,7 +103,8 @@ def build(
     draft.settings.update(
         compute.resources(ctx, step, ir.get(res, "InstanceType"), ir.get(res, "InstanceCount"), f"{at}/{res_key}")
     )
-    _extras(ctx, args, at, res_key, metric_hint)
+    _extras(ctx, args, at, res_key)
+    metrics = _metrics(ctx, args, at, metric_hint)
     nodes.step_settings(ctx, draft, ir.get(args, "RoleArn"), at)
     env_prefix = nodes.environment_variables(ctx, draft, ir.get(args, "Environment"), f"{at}/Environment")
     raw_hps = ir.get(args, hyperparameters)
@@ -140,6 +145,9 @@ def build(
         f"--output-archive ${{{{outputs.{archive}}}}}",
     ]
     words += [f"--channel {expressions.shell_literal(c)}=${{{{inputs.{key}}}}}" for c, key in channels]
+    if metrics:
+        draft.src_files[METRICS_FILE] = json.dumps(metrics, indent=2) + "\n"
+        words.append(f"--metrics {METRICS_FILE}")
     inputs: dict[str, str] = {}
     for name in sorted({*hps, *ranged} - set(SAGEMAKER_HPS)):
         if name in ranged:
@@ -156,6 +164,40 @@ def build(
         script=True,
         source=source if isinstance(source, str) else None,
     )
+
+
+def _metrics(ctx: Context, args: ir.Value, at: str, hint: str) -> list[dict[str, str]]:
+    """MetricDefinitions → what the launcher scrapes: MLflow-safe names, the regexes as they were."""
+    where = f"{at}/AlgorithmSpecification/MetricDefinitions"
+    found = ir.get(args, "AlgorithmSpecification", "MetricDefinitions")
+    out = []
+    for i, item in enumerate(found if isinstance(found, list) else []):
+        name, regex = ir.get(item, "Name"), ir.get(item, "Regex")
+        if not isinstance(name, str) or not isinstance(regex, str):
+            ctx.diags.add("SM2AML209", "a metric definition without a literal Name and Regex", where=f"{where}/{i}")
+            continue
+        out.append({"Name": metric_name(ctx, name, f"{where}/{i}/Name"), "Regex": regex})
+    if out:
+        names = ", ".join(m["Name"] for m in out)
+        message = (
+            f"metrics {names}: the launcher reads the script's output with the same regexes, as SageMaker did, "
+            "and logs every match to MLflow"
+        )
+        ctx.diags.add("SM2AML206", message, where=where, hint=hint)
+    return out
+
+
+def metric_name(ctx: Context, metric: str, where: str) -> str:
+    """The MLflow name of a SageMaker metric: the same, unless it has characters MLflow refuses."""
+    name = NOT_MLFLOW.sub("_", metric)
+    if name != metric:
+        ctx.diags.add(
+            "SM2AML223",
+            f"metric {metric!r} becomes {name!r}: MLflow metric names take only letters, digits, "
+            "'_', '-', '.', ' ', '/' and ':'",
+            where=where,
+        )
+    return name
 
 
 def _channels(ctx: Context, draft: NodeDraft, args: ir.Value, at: str) -> list[tuple[str, str]]:
@@ -211,19 +253,10 @@ def _hp_word(name: str, key: str, kind: str) -> str:
     return f"--hp '{name}={ref}'" if kind == "string" else f"--hp {name}={ref}"
 
 
-def _extras(ctx: Context, args: ir.Value, at: str, res_key: str, metric_hint: str) -> None:
+def _extras(ctx: Context, args: ir.Value, at: str, res_key: str) -> None:
     for key, what in DROPPED.items():
         if ir.get(args, key) is not None:
             ctx.diags.add("SM2AML209", f"{what} is dropped", where=f"{at}/{key}")
-    metrics = ir.get(args, "AlgorithmSpecification", "MetricDefinitions")
-    if isinstance(metrics, list) and metrics:
-        names = ", ".join(str(ir.get(m, "Name")) for m in metrics)
-        ctx.diags.add(
-            "SM2AML206",
-            f"metrics {names} were read from logs by regex; log them with mlflow.log_metric under the same names",
-            where=f"{at}/AlgorithmSpecification/MetricDefinitions",
-            hint=metric_hint,
-        )
     if ir.get(args, "CheckpointConfig") is not None:
         ctx.diags.add(
             "SM2AML212", "CheckpointConfig: checkpoints are not synced to storage", where=f"{at}/CheckpointConfig"

@@ -252,7 +252,16 @@ def _convention(ctx: Context, step: ir.Step, spec: ModelSpec, serving: model.Ser
 def _extras(ctx: Context, step: ir.Step) -> None:
     args = step.arguments
     for key, what in DROPPED.items():
-        if ir.get(args, key) is not None:
+        if key == "DataCaptureConfig" and ir.get(args, key) is not None:
+            captured = expressions.describe(ir.get(args, key, "DestinationS3Uri"))
+            ctx.diags.add(
+                "SM2AML276",
+                f"batch data capture to {captured} has no Azure ML counterpart: batch endpoints and parallel jobs "
+                "have no data collector; the job's input folder and its predictions output already hold what was "
+                "captured, and a model monitor can read them as data assets (with a pre_processing_component)",
+                where=ctx.where(step, "Arguments", key),
+            )
+        elif ir.get(args, key) is not None:
             ctx.diags.add("SM2AML209", f"{what} is dropped", where=ctx.where(step, "Arguments", key))
     for keys in (("TransformOutput", "KmsKeyId"), ("TransformResources", "VolumeKmsKeyId")):
         if ir.get(args, *keys) is not None:

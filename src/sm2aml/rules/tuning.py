@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +17,6 @@ GOALS = {"Maximize": "maximize", "Minimize": "minimize"}
 # sampling algorithm); wider ones become quniform.
 CHOICE_LIMIT = 100
 GRID_LIMIT = 10_000  # a grid enumerates every integer of a range, up to this many
-# Characters MLflow refuses in a metric name (it accepts word characters, '.', '-', ' ', '/' and ':').
-NOT_MLFLOW = re.compile(r"[^\w.\- /:]")
 MEDIAN_STOPPING = {"type": "median_stopping", "evaluation_interval": 1, "delay_evaluation": 5}
 DROPPED = {
     "WarmStartConfig": "warm start from earlier tuning jobs (the sweep starts afresh)",
@@ -62,10 +59,10 @@ def convert(step: ir.Step, ctx: Context) -> None:
     dims = _dimensions(ctx, ranges, sampling, ranges_at)
     if not dims:
         return _not_converted(ctx, step, "it has no parameter range that can be read", ranges_at)
-    primary = _metric_name(ctx, metric, f"{objective_at}/MetricName")
+    primary = training.metric_name(ctx, metric, f"{objective_at}/MetricName")
     hint = (
-        f"The sweep optimises the MLflow metric {primary!r}: log it in the training script with "
-        f"mlflow.log_metric({primary!r}, value) each time SageMaker's regex would have matched."
+        f"The sweep optimises the MLflow metric {primary!r}, which the launcher logs from the script's output "
+        "with its SageMaker metric definition; a script that logs it itself with mlflow.log_metric needs none."
     )
     tuned = {d.name: d.port for d in dims}
     trial = training.build(
@@ -267,18 +264,6 @@ def _number(ctx: Context, value: ir.Value, where: str, what: str) -> float | Non
 def _count(ctx: Context, value: ir.Value, where: str, what: str) -> int | None:
     number = _number(ctx, value, where, what)
     return int(number) if number is not None and number >= 0 else None
-
-
-def _metric_name(ctx: Context, metric: str, where: str) -> str:
-    name = NOT_MLFLOW.sub("_", metric)
-    if name != metric:
-        ctx.diags.add(
-            "SM2AML223",
-            f"objective metric {metric!r} becomes {name!r}: MLflow metric names take only letters, digits, "
-            "'_', '-', '.', ' ', '/' and ':'",
-            where=where,
-        )
-    return name
 
 
 def _seeded(ctx: Context, sampling: str, seed: ir.Value, where: str) -> str | dict[str, Any]:

@@ -4,12 +4,18 @@ SageMaker processing code reads and writes fixed container paths (/opt/ml/proces
 This launcher copies the code folder, points those literal paths at the folders Azure ML
 mounted, reports each rewrite, and runs the original command. It never writes to /opt/ml.
 
-usage: python sm2aml_processing.py --map CONTAINER_PATH=LOCAL_PATH ... -- COMMAND ARGS...
+With --metrics-json CONTAINER_FILE (a property file the pipeline reads, such as an evaluation
+report) it logs the file's numeric values as MLflow metrics of the job once the command succeeds,
+named by their JSON path (regression_metrics.mse.value), so they show in Azure ML.
+
+usage: python sm2aml_processing.py [--map CONTAINER_PATH=LOCAL_PATH ...] [--metrics-json CONTAINER_FILE ...]
+       -- COMMAND ARGS...
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -21,18 +27,56 @@ import tokenize
 TEXT_SUFFIXES = (".sh", ".txt", ".json", ".yaml", ".yml", ".cfg")
 
 
-def parse(argv: list[str]) -> tuple[dict[str, str], list[str]]:
+def parse(argv: list[str]) -> tuple[dict[str, str], list[str], list[str]]:
+    """(container path → local path, property files to log as metrics, the command)."""
     if "--" not in argv:
         raise SystemExit("sm2aml_processing: expected '--' before the command")
     split = argv.index("--")
     mapping: dict[str, str] = {}
+    metrics: list[str] = []
     options = argv[:split]
     for i in range(0, len(options), 2):
+        if options[i] == "--metrics-json" and i + 1 < len(options):
+            metrics.append(options[i + 1])
+            continue
         if options[i] != "--map" or i + 1 >= len(options) or "=" not in options[i + 1]:
             raise SystemExit(f"sm2aml_processing: expected --map CONTAINER=LOCAL, got {options[i : i + 2]}")
         container, local = options[i + 1].split("=", 1)
         mapping[container.rstrip("/")] = local
-    return mapping, argv[split + 1 :]
+    return mapping, metrics, argv[split + 1 :]
+
+
+def numbers(value: object, path: str = "") -> list[tuple[str, float]]:
+    """The numeric leaves of a JSON document with their dotted paths (booleans are not numbers)."""
+    if isinstance(value, dict):
+        return [n for key, item in value.items() for n in numbers(item, f"{path}.{key}" if path else str(key))]
+    if isinstance(value, list):
+        return [n for i, item in enumerate(value) for n in numbers(item, f"{path}.{i}" if path else str(i))]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [(re.sub(r"[^\w.\- /:]", "_", path) or "value", float(value))]
+    return []
+
+
+def log_metrics(files: list[str]) -> None:
+    """Log the numbers of each property file (already a local path) as MLflow metrics."""
+    found = []
+    for file in files:
+        try:
+            with open(file, encoding="utf-8") as f:
+                found += numbers(json.load(f))
+        except (OSError, ValueError) as exc:
+            print(f"sm2aml: {file}: not logged as metrics: {exc}", file=sys.stderr)
+    if not found:
+        return
+    try:
+        import mlflow
+    except ImportError:
+        print("sm2aml: mlflow is not installed; metrics are printed, not logged", file=sys.stderr)
+        mlflow = None
+    for name, value in found:
+        if mlflow is not None:
+            mlflow.log_metric(name, value)
+        print(f"sm2aml: metric {name}={value}", file=sys.stderr)
 
 
 def as_folder(container: str, local: str, scratch: str) -> str:
@@ -97,7 +141,7 @@ def copy_code(src: str, dst: str, mapping: dict[str, str]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    mapping, command = parse(argv)
+    mapping, metric_files, command = parse(argv)
     if not command:
         raise SystemExit("sm2aml_processing: no command after '--'")
     scratch = tempfile.mkdtemp(prefix="sm2aml-")
@@ -110,7 +154,10 @@ def main(argv: list[str]) -> int:
     args = [rewrite_text(a, {**data_maps, **code_maps}) for a in command]
     print("sm2aml: running " + " ".join(args), file=sys.stderr, flush=True)
     try:
-        return subprocess.call(args, cwd=copy)
+        status = subprocess.call(args, cwd=copy)
+        if status == 0:
+            log_metrics([rewrite_text(f, data_maps) for f in metric_files])
+        return status
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -4,8 +4,14 @@ It sets the SM_* environment variables the SageMaker training toolkit would set,
 hyperparameters as --name value arguments, runs the entry point, and packs the model folder
 into model.tar.gz as SageMaker does, so steps that open that archive keep working.
 
+With --metrics FILE (the job's MetricDefinitions: [{"Name": ..., "Regex": ...}]) it reads the
+script's output as SageMaker did, line by line, and logs the first group of every match as an
+MLflow metric of the job (when mlflow is installed), so the metrics show in Azure ML and a sweep
+can optimise them.
+
 usage: python sm2aml_training.py --entry-point train.py --model-dir DIR --artifacts DIR
        [--output-data-dir DIR] [--output-archive DIR] [--channel NAME=PATH ...] [--hp NAME=VALUE ...]
+       [--metrics FILE]
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -87,6 +94,65 @@ def pack(folder: str, into: str, name: str) -> str:
     return target
 
 
+class Metrics:
+    """SageMaker's metric scraping: each regex against each output line; group 1 is the value."""
+
+    def __init__(self, definitions: list[dict[str, str]]) -> None:
+        self.patterns = [(d["Name"], re.compile(d["Regex"])) for d in definitions]
+        self.steps: dict[str, int] = {}
+        self.logger = None
+        if self.patterns:
+            try:
+                import mlflow  # the Azure ML curated training images have it (with azureml-mlflow)
+
+                self.logger = mlflow
+            except ImportError:
+                print("sm2aml: mlflow is not installed; metrics are printed, not logged", file=sys.stderr)
+
+    def scan(self, line: str) -> None:
+        for name, pattern in self.patterns:
+            for match in pattern.finditer(line):
+                text = match.group(1) if pattern.groups else match.group(0)
+                try:
+                    value = float(text)
+                except (TypeError, ValueError):
+                    continue
+                step = self.steps.get(name, 0)
+                self.steps[name] = step + 1
+                if self.logger is not None:
+                    self.logger.log_metric(name, value, step=step)
+                print(f"sm2aml: metric {name}={value} (step {step})", file=sys.stderr, flush=True)
+
+
+def run(command: list[str], env: dict[str, str], metrics: Metrics) -> int:
+    """Run the entry point; with metrics to scrape, pass its output through line by line."""
+    if not metrics.patterns:
+        return subprocess.call(command, env=env)
+    proc = subprocess.Popen(
+        command,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        bufsize=1,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        metrics.scan(line)
+    return proc.wait()
+
+
+def read_metrics(path: str | None) -> list[dict[str, str]]:
+    if not path:
+        return []
+    with open(path, encoding="utf-8") as f:
+        definitions = json.load(f)
+    return [d for d in definitions if isinstance(d, dict) and "Name" in d and "Regex" in d]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="sm2aml_training")
     parser.add_argument("--entry-point", required=True)
@@ -96,6 +162,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--output-archive", default=None)
     parser.add_argument("--channel", action="append", default=[])
     parser.add_argument("--hp", action="append", default=[])
+    parser.add_argument("--metrics", default=None)
     args = parser.parse_args(argv)
     if not os.path.exists(args.entry_point):
         raise SystemExit(
@@ -109,7 +176,7 @@ def main(argv: list[str]) -> int:
     runner = ["bash"] if args.entry_point.endswith(".sh") else [sys.executable]
     command = [*runner, args.entry_point, *argv_for(hps)]
     print("sm2aml: running " + " ".join(command), file=sys.stderr, flush=True)
-    code = subprocess.call(command, env=environment(args, channels, hps))
+    code = run(command, environment(args, channels, hps), Metrics(read_metrics(args.metrics)))
     if code == 0:
         print(f"sm2aml: packed {pack(args.model_dir, args.artifacts, 'model.tar.gz')}", file=sys.stderr)
         if args.output_archive:

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Deploys lambda_callback to an Azure ML workspace: every step in dependency order.
+# Written by sm2aml from the project, like the README's runbook and the CI/CD workflows
+# (.github/workflows/azureml-deploy.yml, azure-pipelines.yml), which run the same steps.
+#
+#   RESOURCE_GROUP=<resource group> WORKSPACE=<workspace> SUBSCRIPTION=<subscription id> \
+#     bash deploy.sh [--setup]
+#   --setup: one-time setup: managed identities and their role assignments
+#   AWS_ACCESS_KEY_ID: AWS access key that may read the S3 buckets (a secret)
+#   AWS_SECRET_ACCESS_KEY: its secret key (a secret)
+#   STORAGE_ACCOUNT_ID: resource id of the storage account behind the datastores
+#   REGISTRY_ID: resource id of the container registry with custom images (may be empty)
+#
+# Sign in first with `az login`. Azure ML commands find the workspace through AZURE_DEFAULTS_GROUP and
+# AZURE_DEFAULTS_WORKSPACE, which this script sets; it changes no saved configuration.
+set -euo pipefail
+cd "$(dirname "$0")"
+: "${RESOURCE_GROUP:?set RESOURCE_GROUP (the resource group of the Azure ML workspace)}"
+: "${WORKSPACE:?set WORKSPACE (the Azure ML workspace name)}"
+: "${SUBSCRIPTION:?set SUBSCRIPTION (the subscription id)}"
+setup=false
+for arg in "$@"; do
+  case "$arg" in
+    --setup) setup=true ;;
+    *) echo "deploy.sh: unknown argument $arg (known: --setup)" >&2; exit 2 ;;
+  esac
+done
+export AZURE_DEFAULTS_GROUP="$RESOURCE_GROUP" AZURE_DEFAULTS_WORKSPACE="$WORKSPACE"
+az account set --subscription "$SUBSCRIPTION"
+
+echo '==> code: fetch the step code SageMaker kept in S3 into components/*/src/'
+bash data_migration/fetch_code.sh
+
+if [ "$setup" = true ]; then
+  echo '==> identities: managed identities and role assignments'
+  bash identity/create_identities.sh
+else
+  echo '--- identities: managed identities and role assignments skipped (pass --setup)'
+fi
+
+echo '==> job: the pipeline job'
+az ml job create --file pipeline.yml

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# SageMaker kept these steps' code in S3; the definition only names where.
+# This puts each file into the component's src/ folder (archives are unpacked there).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+aws s3 cp s3://sm2aml-test-artifacts/credit-risk-prep-2024-01-01-00-00-00-000/input/code/prepare.py components/prepare_credit/src/
+
+aws s3 cp s3://sm2aml-test-artifacts/credit-risk-prep-2024-01-01-00-00-00-000/input/code/evaluate.py components/evaluate_credit/src/

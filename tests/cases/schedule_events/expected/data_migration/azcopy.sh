@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Copies the S3 data the pipeline reads into the blob containers behind its datastores.
+# azcopy copies server-side from S3: set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY and run
+# `azcopy login` (or append a SAS token to the destination URLs) first.
+set -euo pipefail
+: "${AWS_ACCESS_KEY_ID:?set AWS_ACCESS_KEY_ID}"
+: "${AWS_SECRET_ACCESS_KEY:?set AWS_SECRET_ACCESS_KEY}"
+
+azcopy copy https://s3.amazonaws.com/acme-raw-data/sales \
+  https://stprocessingonly.blob.core.windows.net/acme-raw-data/sales --recursive=true
+
+azcopy copy https://s3.amazonaws.com/acme-reference/stores.csv \
+  https://stprocessingonly.blob.core.windows.net/acme-reference/stores.csv --recursive=true

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -62,16 +63,27 @@ def load_case(case: str) -> ir.Pipeline:
 
     path = INPUTS[case]
     pipeline = load(path, args={"role": ROLE, "bucket": BUCKET, "region": REGION} if path.suffix == ".py" else None)
-    schedules = [CASES / case / s for s in _settings(CASES / case).get("schedules", [])]
-    if schedules:
-        pipeline = dataclasses.replace(pipeline, schedules=pipeline.schedules + read_schedules(schedules))
+    schedules = [Path(s) for s in _settings(CASES / case).get("schedules", [])]
+    if schedules:  # read from the case folder, as `sm2aml convert --schedule events/x.json` run there would
+        here = Path.cwd()
+        os.chdir(CASES / case)
+        try:
+            pipeline = dataclasses.replace(pipeline, schedules=pipeline.schedules + read_schedules(schedules))
+        finally:
+            os.chdir(here)
     return pipeline
 
 
 def _files(case: str) -> dict[str, str]:
     pipeline = load_case(case)
     project, _ = convert(pipeline, _options(case))
-    return {f.path: f.text.replace(str(ROOT), "<root>") for f in emit(project)}
+    return {f.path: _portable(f.text) for f in emit(project)}
+
+
+def _portable(text: str) -> str:
+    """The checkout's path as <root>, also where Markdown escapes it (a table cell escapes '_')."""
+    root = str(ROOT)
+    return text.replace(root, "<root>").replace(root.replace("_", "\\_"), "<root>")
 
 
 @pytest.mark.parametrize("case", sorted(INPUTS))

@@ -26,7 +26,7 @@ from sm2aml import aml
 from sm2aml.emit import emit, write
 from sm2aml.rules import convert
 from sm2aml.validate import validate
-from tests.test_golden import CASES, INPUTS, ROOT, _options, load_case
+from tests.test_golden import CASES, INPUTS, ROOT, _options, _portable, load_case
 
 PRIVATE_FEATURES = "AZURE_ML_CLI_PRIVATE_FEATURES_ENABLED"
 PARALLEL_COPIED = frozenset({"task", "mini_batch_size", "input_data", "retry_settings", "logging_level"})
@@ -44,7 +44,7 @@ class Emitted:
 
 
 def _texts(files: list[Any]) -> dict[str, str | bytes]:
-    return {f.path: f.text.replace(str(ROOT), "<root>") if isinstance(f.text, str) else f.text for f in files}
+    return {f.path: _portable(f.text) if isinstance(f.text, str) else f.text for f in files}
 
 
 @pytest.fixture(scope="module", params=sorted(INPUTS))

@@ -76,7 +76,8 @@ def _ruff_format_check(path: Path) -> subprocess.CompletedProcess[str]:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=HOSTILE, default=HOSTILE, env=HOSTILE, hyper=HOSTILE)
+# (a variable's value with "${{" is set in the command instead: tests/rules/test_rules.py)
+@given(name=HOSTILE, default=HOSTILE, env=HOSTILE.filter(lambda text: "${{" not in text), hyper=HOSTILE)
 def test_hostile_strings_round_trip_into_python_exactly(
     tmp_path_factory: pytest.TempPathFactory, name: str, default: str, env: str, hyper: str
 ) -> None:

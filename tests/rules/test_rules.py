@@ -374,3 +374,14 @@ def test_names_are_legal_and_unique() -> None:
     project, _ = run([processing("Prep-Data"), processing("prep_data"), processing("PrepData")])
     assert [n.name for n in project.pipeline.nodes] == ["prep_data", "prep_data_2", "prep_data_3"]
     assert all(aml.NODE_NAME.match(n.name) for n in project.pipeline.nodes)
+
+
+def test_a_variable_that_looks_like_a_binding_is_set_in_the_command() -> None:
+    """Azure ML reads ${{…}} in a node's environment_variables as a binding; the command quotes it as text."""
+    env = {"PLAIN": "x", "TEMPLATE": "a ${{inputs.x}} b", "": "${{y}}"}
+    project, diags = run([training(Environment=env)])
+    (node,) = project.pipeline.nodes
+    (component,) = project.components
+    assert node.environment_variables == {"PLAIN": "x"}
+    assert component.command.startswith("TEMPLATE='a $''{{inputs.x}} b' python ")
+    assert [d.where.rsplit("/", 1)[-1] for d in diags if d.code == "SM2AML209" and "cannot be set" in d.message] == [""]

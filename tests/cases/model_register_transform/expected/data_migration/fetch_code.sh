@@ -4,11 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-aws s3 cp s3://sm2aml-test-artifacts/HousingModelLifecycle/code/67900a1640aa32335e679985b9360dc92528e6279284300d44b64a8e9e965130/sourcedir.tar.gz components/train_housing/src/
+aws s3 cp s3://sm2aml-test-artifacts/HousingModelLifecycle/code/<hash>/sourcedir.tar.gz components/train_housing/src/
 tar -xzf components/train_housing/src/sourcedir.tar.gz -C components/train_housing/src/
 rm components/train_housing/src/sourcedir.tar.gz
 
-aws s3 cp s3://sm2aml-test-artifacts/HousingModelLifecycle/code/a8729acefa56813d7aa1f53127024f563063fd37506685cbbb74eb741bd9976c/evaluate.py components/evaluate_housing/src/
+aws s3 cp s3://sm2aml-test-artifacts/HousingModelLifecycle/code/<hash>/evaluate.py components/evaluate_housing/src/
 
 aws s3 cp s3://sm2aml-test-artifacts/sagemaker-scikit-learn-2024-01-01-00-00-00-000/sourcedir.tar.gz components/register_housing_register_model/src/
 tar -xzf components/register_housing_register_model/src/sourcedir.tar.gz -C components/register_housing_register_model/src/

@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-aws s3 cp s3://sm2aml-test-artifacts/ChurnMonitoring/code/af10e2c5dc5f049b1f06edf43e1a6192664ca0f281b9c8f93b0cde23a64cc5fb/prepare.py components/prepare_churn/src/
+aws s3 cp s3://sm2aml-test-artifacts/ChurnMonitoring/code/<hash>/prepare.py components/prepare_churn/src/
 
-aws s3 cp s3://sm2aml-test-artifacts/ChurnMonitoring/code/eff8f481cf70fa417d1507c6a3d0a6bdbed9ec38ddca26103c2cb4a32992d119/sourcedir.tar.gz components/train_churn/src/
+aws s3 cp s3://sm2aml-test-artifacts/ChurnMonitoring/code/<hash>/sourcedir.tar.gz components/train_churn/src/
 tar -xzf components/train_churn/src/sourcedir.tar.gz -C components/train_churn/src/
 rm components/train_churn/src/sourcedir.tar.gz
 

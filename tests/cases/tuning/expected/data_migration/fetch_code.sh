@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-aws s3 cp s3://sm2aml-test-artifacts/ChurnTuning/code/ab5abfb9cd700baa235c4d4390008fd6a34710c238ed3eb11b8c3c6baa37cd9f/prepare.py components/prepare_churn/src/
+aws s3 cp s3://sm2aml-test-artifacts/ChurnTuning/code/<hash>/prepare.py components/prepare_churn/src/
 
 aws s3 cp s3://sm2aml-test-artifacts/sagemaker-scikit-learn-2024-01-01-00-00-00-000/source/sourcedir.tar.gz components/tune_churn_model/src/
 tar -xzf components/tune_churn_model/src/sourcedir.tar.gz -C components/tune_churn_model/src/
 rm components/tune_churn_model/src/sourcedir.tar.gz
 
-aws s3 cp s3://sm2aml-test-artifacts/ChurnTuning/code/b0de6f448714e386ee9603d1d1bd478eceb8792bb0b544b72c7dc2ac1eb6fabb/evaluate.py components/inspect_best_model/src/
+aws s3 cp s3://sm2aml-test-artifacts/ChurnTuning/code/<hash>/evaluate.py components/inspect_best_model/src/

@@ -11,7 +11,8 @@ Normalised before comparing, because the SDK derives them from the machine or th
   defines the pipeline, which the source does not determine (the source front end writes the stand-ins
   documented in sm2aml.load.sdk_function);
 - what only one side has: the pipeline name (a definition carries none), `where`, `source`, `diagnostics`,
-  `local_code`.
+  `local_code`, and `schedules` (triggers are put with `Pipeline.put_triggers`, never in the definition;
+  tests/load/test_schedule_inputs.py compares them with the SDK's own resolution).
 """
 
 from __future__ import annotations
@@ -44,10 +45,11 @@ STATIC = (
     "source_helpers",
     "condition_if_else",
     "function_notebook",
+    "schedule",
 )
 HASH = re.compile(r"/code/[0-9a-f]{64}/")
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}")
-ONE_SIDED = ("name", "source", "diagnostics", "local_code")
+ONE_SIDED = ("name", "source", "diagnostics", "local_code", "schedules")
 MACHINE_FLAGS = ("--client_python_version", "--client_sagemaker_pysdk_version")
 
 

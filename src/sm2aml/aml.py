@@ -279,6 +279,7 @@ class CodeSource:
 
     component: str
     uri: str
+    where: str = ""  # where the source names it (its SM2AML203 finding is there)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -284,11 +284,13 @@ def _code_files(project, pipeline, code_dir: Path | None, add_metric_logging: bo
 
     found: list[File] = []
     if code_dir is not None or pipeline.local_code:
-        from sm2aml.emit.code import local_code, path_findings
+        from sm2aml.emit.code import local_code, path_findings, settle
 
         if code_dir is not None and not code_dir.is_dir():
             _fail(f"{code_dir}: --code-dir is not a folder")
         found, missing = local_code(project, code_dir, pipeline.local_code)
+        project = settle(project, missing, code_dir, pipeline.local_code)
+        diags.items[:] = project.diagnostics  # the printed findings follow the report's
         where = code_dir if code_dir is not None else "the files the pipeline code names"
         for uri in missing:
             typer.echo(f"sm2aml: {uri} is not in {where}; fetch it with data_migration/fetch_code.sh", err=True)

@@ -225,6 +225,7 @@ CODES: dict[str, Code] = {
         "Review the added lines; drop --add-metric-logging to keep the script as it was.",
     ),
     "SM2AML216": Code(INFO, "Property file values logged as MLflow metrics", ""),
+    "SM2AML217": Code(INFO, "Step code copied from a local file", "Nothing to do: the component carries the code."),
     "SM2AML220": Code(
         WARN,
         "Tuning strategy approximated",

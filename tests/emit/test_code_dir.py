@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sm2aml import convert, load
-from sm2aml.emit.code import local_code, path_findings
+from sm2aml.emit import deploy, emit
+from sm2aml.emit.code import local_code, path_findings, settle
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sagemaker_nyc_taxi"
 
@@ -54,3 +55,30 @@ def test_a_path_no_input_provides_is_flagged(tmp_path: Path) -> None:
     (flag,) = [d for d in findings if d.code == "SM2AML214" and "/prep_taxi_data/" in d.where]
     assert flag.where == "components/prep_taxi_data/src/prep.py:1:9"
     assert "/opt/ml/processing/extra/lookup.csv" in flag.message
+
+
+def test_code_found_locally_is_not_fetched_or_reported_as_missing(tmp_path: Path) -> None:
+    project, _ = convert(load(EXAMPLE / "pipeline.json"))
+    (tmp_path / "prep.py").write_text("print('x')\n")
+    _, missing = local_code(project, tmp_path)
+    settled = settle(project, missing, tmp_path)
+    assert [c.uri for c in settled.code_sources] == missing, "only what was not found is left to fetch"
+    prep = next(c for c in project.code_sources if c.uri.endswith("/prep.py"))
+    at_prep = [d for d in settled.diagnostics if d.where == prep.where]
+    assert [d.code for d in at_prep] == ["SM2AML217"] and f"--code-dir {tmp_path}" in at_prep[0].message
+    assert sum(d.code == "SM2AML203" for d in settled.diagnostics) == len(missing)
+    fetch = next(f.text for f in emit(settled) if f.path == "data_migration/fetch_code.sh")
+    assert isinstance(fetch, str) and "prep.py" not in fetch and "transform.py" in fetch
+
+
+def test_the_source_route_copies_every_script_and_fetches_none() -> None:
+    args = {"role": "arn:aws:iam::1:role/r", "default_bucket": "b"}
+    pipeline = load(EXAMPLE / "pipeline.py", args=args)
+    project, _ = convert(pipeline)
+    _, missing = local_code(project, None, pipeline.local_code)
+    settled = settle(project, missing, None, pipeline.local_code)
+    assert missing == [] and settled.code_sources == ()
+    assert not [d for d in settled.diagnostics if d.code == "SM2AML203"]
+    assert sum(d.code == "SM2AML217" for d in settled.diagnostics) == len(project.code_sources) == 6
+    plan = [step.stage for step in deploy.plan(settled)]
+    assert "code" not in plan and "code" in [step.stage for step in deploy.plan(project)]

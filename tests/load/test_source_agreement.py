@@ -46,6 +46,7 @@ STATIC = (
     "condition_if_else",
     "function_notebook",
     "schedule",
+    "monitoring",
 )
 HASH = re.compile(r"/code/[0-9a-f]{64}/")
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}")

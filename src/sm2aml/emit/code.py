@@ -7,6 +7,7 @@ import io
 import re
 import tokenize
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from sm2aml import aml
@@ -42,6 +43,46 @@ def local_code(
             missing.append(source.uri)
         files += [File(f"{target}/{rel}", path.read_bytes()) for rel, path in picked]
     return files, missing
+
+
+def settle(
+    project: aml.Project, missing: list[str], code_dir: Path | None, known: Mapping[str, str] | None = None
+) -> aml.Project:
+    """Code found locally is not to be fetched: its S3 sources leave the project (fetch_code.sh, the deploy plan)
+    and their SM2AML203 findings become SM2AML217, saying where the code came from."""
+    found = [c for c in project.code_sources if c.uri not in missing]
+    if not found:
+        return project
+    settled = {(c.where, c.component): c for c in found}
+    diagnostics: list[Diagnostic] = []
+    for d in project.diagnostics:
+        source = next(
+            (
+                c
+                for (where, comp), c in settled.items()
+                if d.code == "SM2AML203" and d.where == where and f"components/{comp}/src/" in d.message
+            ),
+            None,
+        )
+        if source is None:
+            diagnostics.append(d)
+            continue
+        local = (known or {}).get(source.uri)
+        origin = _shown(Path(local)) if local is not None else f"--code-dir {code_dir}"
+        message = (
+            f"the code SageMaker kept at {source.uri} is copied into components/{source.component}/src/ from {origin}"
+        )
+        diagnostics.append(_finding("SM2AML217", message, d.where))
+    left = tuple(c for c in project.code_sources if c.uri in missing)
+    return replace(project, code_sources=left, diagnostics=tuple(diagnostics))
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working folder when it is below it (as the user named it), else as it is."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _files(folder: Path) -> list[tuple[str, Path]]:

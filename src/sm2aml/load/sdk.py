@@ -12,7 +12,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from sm2aml import ir
-from sm2aml.load import sdk_function, sdk_functions, sdk_notebook_job, sdk_objects
+from sm2aml.load import sdk_check, sdk_function, sdk_functions, sdk_notebook_job, sdk_objects
 from sm2aml.load.sdk_signatures import ALIASES, OPEN, signature
 from sm2aml.load.values import (
     PIPELINE_VARIABLE_KINDS,
@@ -139,6 +139,10 @@ class Model:
             return sdk_notebook_job.attribute(obj, name, where)
         if obj.kind == "NotebookJobStep" and name == "properties":
             return sdk_notebook_job.notebook_properties(obj)
+        if obj.kind == "CheckStepProperties":
+            return sdk_check.property_attribute(obj, name, where)
+        if obj.kind in sdk_check.PROPERTIES and name == "properties":
+            return sdk_check.check_properties(obj)
         return sdk_objects.attribute(self, obj, name, where)
 
     def sdk_properties(self, step: Obj) -> Prop:

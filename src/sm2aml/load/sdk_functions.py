@@ -51,7 +51,31 @@ def _execution_role(model: Model, args: Args, where: str) -> Any:
     return Unknown("the execution role is looked up in AWS when the pipeline is defined (pass --arg role=ARN)", where)
 
 
+def _dataset_format(method: str, key: str, spec: tuple[tuple[str, str, Any], ...]) -> Callable[..., Any]:
+    """A static method of model_monitor.(Monitoring)DatasetFormat: {key: {field: argument}}."""
+
+    def build(model: Model, args: Args, where: str) -> Any:
+        bound = args.bind(tuple(name for name, _, _ in spec), {name: default for name, _, default in spec})
+        if isinstance(bound, str):
+            return Unknown(f"{method}(...) {bound}", where)
+        return {key: {field: bound[name] for name, field, _ in spec}}
+
+    return build
+
+
 FUNCTIONS: dict[str, Callable[[Model, Args, str], Any]] = {
     "image_uris.retrieve": _image_uris_retrieve,
     "get_execution_role": _execution_role,
+    "DatasetFormat.csv": _dataset_format(
+        "DatasetFormat.csv",
+        "csv",
+        (("header", "header", True), ("output_columns_position", "output_columns_position", "START")),
+    ),
+    "DatasetFormat.json": _dataset_format("DatasetFormat.json", "json", (("lines", "lines", True),)),
+    "DatasetFormat.sagemaker_capture_json": _dataset_format(
+        "DatasetFormat.sagemaker_capture_json", "sagemakerCaptureJson", ()
+    ),
+    "MonitoringDatasetFormat.csv": _dataset_format("MonitoringDatasetFormat.csv", "Csv", (("header", "Header", True),)),
+    "MonitoringDatasetFormat.json": _dataset_format("MonitoringDatasetFormat.json", "Json", (("lines", "Line", True),)),
+    "MonitoringDatasetFormat.parquet": _dataset_format("MonitoringDatasetFormat.parquet", "Parquet", ()),
 }

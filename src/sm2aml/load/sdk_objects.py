@@ -45,6 +45,7 @@ STEP_TYPES = {
     "_RegisterModelStep": "RegisterModel",
     "_FunctionStep": "Training",
     "NotebookJobStep": "Training",
+    "QualityCheckStep": "QualityCheck",
 }
 COLLECTIONS = frozenset({"ModelStep"})
 COMPARISONS = {

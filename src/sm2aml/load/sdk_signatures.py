@@ -155,6 +155,20 @@ _SPECS: dict[str, str] = {
     "initialization_script=None s3_kms_key=None instance_type=ml.m5.large volume_size=30 volume_kms_key=None "
     "encrypt_inter_container_traffic=True security_group_ids=None subnets=None max_retry_attempts=1 "
     "max_runtime_in_seconds=172800 tags=None additional_dependencies=None retry_policies=None depends_on=None",
+    "QualityCheckStep": "name quality_check_config check_job_config skip_check=False fail_on_violation=True "
+    "register_new_baseline=False model_package_group_name=None supplied_baseline_statistics=None "
+    "supplied_baseline_constraints=None display_name=None description=None cache_config=None depends_on=None",
+    "DataQualityCheckConfig": "baseline_dataset dataset_format record_preprocessor_script=None output_s3_uri=None "
+    "post_analytics_processor_script=None",
+    "ModelQualityCheckConfig": "baseline_dataset dataset_format problem_type inference_attribute=None "
+    "probability_attribute=None ground_truth_attribute=None probability_threshold_attribute=None "
+    "output_s3_uri=None post_analytics_processor_script=None",
+    "CheckJobConfig": "role instance_count=1 instance_type=ml.m5.xlarge volume_size_in_gb=30 volume_kms_key=None "
+    "output_kms_key=None max_runtime_in_seconds=None base_job_name=None sagemaker_session=None env=None tags=None "
+    "network_config=None",
+    "DriftCheckBaselines": "model_statistics=None model_constraints=None model_data_statistics=None "
+    "model_data_constraints=None bias_config_file=None bias_pre_training_constraints=None "
+    "bias_post_training_constraints=None explainability_constraints=None explainability_config_file=None",
     "Lambda": "function_arn=None function_name=None execution_role_arn=None zipped_code_dir=None s3_bucket=None "
     "script=None handler=None session=None timeout=120 memory_size=128 runtime=python3.8 vpc_config=None "
     "environment=None layers=None",

@@ -45,6 +45,10 @@ def step_arguments(ctx: StepContext, step: Obj) -> tuple[Any, dict[str, Any]]:
         from sm2aml.load.sdk_notebook_job import arguments as notebook_arguments
 
         return notebook_arguments(ctx, step), {}
+    if kind == "QualityCheckStep":
+        from sm2aml.load.sdk_check import quality_check
+
+        return quality_check(ctx, step)
     return not_modelled(kind, step.where), {}
 
 

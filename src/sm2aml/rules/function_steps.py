@@ -141,12 +141,13 @@ def notebook(step: ir.Step, ctx: Context) -> None:
     )
     folder = ir.get(channel, "DataSource", "S3DataSource", "S3Uri")
     if isinstance(folder, str):
-        ctx.code_sources.append(aml.CodeSource(component=draft.component, uri=folder.rstrip("/") + "/"))
+        code_at = ctx.where(step, "Arguments", "InputDataConfig")
+        ctx.code_sources.append(aml.CodeSource(component=draft.component, uri=folder.rstrip("/") + "/", where=code_at))
         ctx.diags.add(
             "SM2AML203",
             f"the notebook of {step.name!r} and its dependencies are in {folder}; copy them into "
             f"components/{draft.component}/src/ (see data_migration/fetch_code.sh)",
-            where=ctx.where(step, "Arguments", "InputDataConfig"),
+            where=code_at,
         )
     output = draft.add_output("output_notebook", aml.Port(type="uri_folder", description="The executed notebook"))
     ctx.step_outputs[(step.name, RESULTS)] = aml.NodeOutput(node=draft.name, output=output)

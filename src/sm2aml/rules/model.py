@@ -203,7 +203,7 @@ def serving_of(ctx: Context, env: ir.Value, where: str) -> Serving:
 def code_source(ctx: Context, draft: NodeDraft, serving: Serving, where: str) -> None:
     """Inference code SageMaker kept in an S3 archive goes into the component's src/ folder."""
     if serving.submit and serving.submit.startswith("s3://"):
-        ctx.code_sources.append(aml.CodeSource(component=draft.component, uri=serving.submit))
+        ctx.code_sources.append(aml.CodeSource(component=draft.component, uri=serving.submit, where=where))
         ctx.diags.add(
             "SM2AML203",
             f"inference code for {draft.step.name!r} is at {serving.submit}; extract it into "

@@ -124,7 +124,9 @@ def _inputs(ctx: Context, draft: NodeDraft) -> tuple[list[tuple[str, str]], list
                 where=f"{where}/S3Input/S3Uri",
             )
             if isinstance(uri, str):
-                ctx.code_sources.append(aml.CodeSource(component=draft.component, uri=uri))
+                ctx.code_sources.append(
+                    aml.CodeSource(component=draft.component, uri=uri, where=f"{where}/S3Input/S3Uri")
+                )
             continue
         binding = expressions.data_binding(ctx, uri, f"{where}/S3Input/S3Uri")
         mode = ir.get(item, "S3Input", "S3InputMode")

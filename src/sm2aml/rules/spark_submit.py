@@ -235,7 +235,7 @@ def _application(
 
 def _fetch(ctx: Context, draft: NodeDraft, uri: str, at: str) -> str:
     if not any(s.component == draft.component and s.uri == uri for s in ctx.code_sources):
-        ctx.code_sources.append(aml.CodeSource(component=draft.component, uri=uri))
+        ctx.code_sources.append(aml.CodeSource(component=draft.component, uri=uri, where=at))
         ctx.diags.add(
             "SM2AML203",
             f"Spark code for {draft.step.name!r} is at {uri}; copy it into components/{draft.component}/src/ "

@@ -127,7 +127,9 @@ def build(
         return Trial(draft=draft, artifacts=artifacts, archive=archive, tuned=placeholders, script=False, source=None)
     source = decoded(hps.get("sagemaker_submit_directory"))
     if isinstance(source, str):
-        ctx.code_sources.append(aml.CodeSource(component=draft.component, uri=source))
+        ctx.code_sources.append(
+            aml.CodeSource(component=draft.component, uri=source, where=f"{hp_where}/sagemaker_submit_directory")
+        )
         ctx.diags.add(
             "SM2AML203",
             f"training code for {step.name!r} is at {source}; extract it into "

@@ -271,6 +271,8 @@ class Monitor:
     settings: dict[str, Any] = field(default_factory=dict)  # the create_monitor mapping as YAML data
     endpoint: str = ""  # the online endpoint whose collected data it reads
     files: dict[str, str] = field(default_factory=dict)  # project path -> text (the reference data's MLTable)
+    # (project file, storage account, container, blob name): files to put next to the reference data first
+    uploads: tuple[tuple[str, str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -142,7 +142,9 @@ def plan(project: aml.Project, target: str = "yaml") -> tuple[Step, ...]:
                 switch="endpoints",
             ),
         ]
-    steps += [_monitor_step(m, "endpoints") for m in project.monitors if m.endpoint and project.online_endpoints]
+    steps += [
+        s for m in project.monitors if m.endpoint and project.online_endpoints for s in _monitor_steps(m, "endpoints")
+    ]
     return tuple(steps)
 
 
@@ -166,17 +168,33 @@ def _schedule_steps(project: aml.Project, target: str) -> list[Step]:
                     command=f"az ml schedule disable --name {s.name}",
                 )
             )
-    steps += [_monitor_step(m, None) for m in project.monitors if not (m.endpoint and project.online_endpoints)]
+    steps += [
+        s for m in project.monitors if not (m.endpoint and project.online_endpoints) for s in _monitor_steps(m, None)
+    ]
     return steps
 
 
-def _monitor_step(monitor: aml.Monitor, switch: str | None) -> Step:
-    return Step(
-        stage="schedules",
-        title=f"model monitor {monitor.name}",
-        command=f"az ml schedule create --file schedules/{monitor.name}.yml",
-        switch=switch,
-    )
+def _monitor_steps(monitor: aml.Monitor, switch: str | None) -> list[Step]:
+    """The reference data's MLTable next to the data (as the signed-in user), then the monitor schedule."""
+    uploads = [
+        Step(
+            stage="schedules",
+            title=f"the MLTable of {monitor.name}'s reference data",
+            command=f"az storage blob upload --auth-mode login --overwrite --account-name {shlex.quote(account)} "
+            f"--container-name {shlex.quote(container)} --name {shlex.quote(blob)} --file {shlex.quote(file)}",
+            switch=switch,
+        )
+        for file, account, container, blob in monitor.uploads
+    ]
+    return [
+        *uploads,
+        Step(
+            stage="schedules",
+            title=f"model monitor {monitor.name}",
+            command=f"az ml schedule create --file schedules/{monitor.name}.yml",
+            switch=switch,
+        ),
+    ]
 
 
 def _job_steps(project: aml.Project, target: str) -> list[Step]:

@@ -146,6 +146,7 @@ def _quality(ctx: Context, step: ir.Step, names: aml.Names) -> aml.Monitor | Non
         settings=settings,
         endpoint=endpoint.name,
         files={table_path: table},
+        uploads=((table_path, ds.account_name, ds.container_name, f"{key.rstrip('/')}/MLTable"),),
     )
 
 

@@ -75,6 +75,13 @@ else
 fi
 
 if [ "$endpoints" = true ]; then
+  echo '==> schedules: the MLTable of check_churn_data_quality_monitor'"'"'s reference data'
+  az storage blob upload --auth-mode login --overwrite --account-name stmonitoring --container-name sm2aml-test-artifacts --name churn/prepared/train/MLTable --file monitoring/check_churn_data_quality_monitor/MLTable
+else
+  echo '--- schedules: the MLTable of check_churn_data_quality_monitor'"'"'s reference data skipped (pass --endpoints)'
+fi
+
+if [ "$endpoints" = true ]; then
   echo '==> schedules: model monitor check_churn_data_quality_monitor'
   az ml schedule create --file schedules/check_churn_data_quality_monitor.yml
 else

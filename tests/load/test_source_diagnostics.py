@@ -143,14 +143,14 @@ FINDINGS = [
     ),
     pytest.param(
         """
-        from sagemaker.workflow.quality_check_step import QualityCheckStep
+        from sagemaker.workflow.automl_step import AutoMLStep
         def build(session, role, bucket):
-            check = QualityCheckStep(name="Q", quality_check_config=None, check_job_config=None)
+            check = AutoMLStep(name="Q", step_args=None)
             return Pipeline(name="p", steps=[check, FailStep(name="F")])
         """,
         "SM2AML124",
         "11:13",
-        "QualityCheckStep is not modelled by the source front end",
+        "AutoMLStep is not modelled by the source front end",
         id="unmodelled-step",
     ),
     pytest.param(

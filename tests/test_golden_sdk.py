@@ -143,6 +143,8 @@ def test_sdk_output_matches_golden(emitted: Emitted, update_golden: bool) -> Non
     )
     own = {path: text for path, text in sdk_files.items() if yaml_files.get(path) != text}
     sdk_own = {"pipeline.py", "submit.py", "requirements.txt", "README.md", *DEPLOY_FILES}  # the job is submit.py's
+    if emitted.project.schedules:
+        sdk_own.add("schedule.py")  # the job schedules, around build_pipeline()
     assert {"pipeline.py", "submit.py", "requirements.txt", "README.md"} <= set(own)
     assert set(own) - sdk_own == set(), (
         "components, environments, datastores, identities, compute and reports are the YAML target's"

@@ -87,11 +87,13 @@ def test_components_are_created_only_when_registered() -> None:
     ]
 
 
-def test_sdk_target_submits_with_submit_py_and_keeps_job_schedules_out() -> None:
+def test_sdk_target_submits_with_submit_py_and_schedules_with_schedule_py() -> None:
     project = dataclasses.replace(_project(), schedules=(aml.Schedule(name="nightly", cron="0 2 * * *"),))
     steps = deploy.plan(project, "sdk")
     assert [s.command for s in steps if s.stage == "job"][-1].endswith("python submit.py")
-    assert not [s for s in steps if s.stage == "schedules"]  # their create_job is pipeline.yml
+    schedules = [s.command for s in steps if s.stage == "schedules"]  # no pipeline.yml: built around build_pipeline
+    assert len(schedules) == 1 and schedules[0].endswith("python schedule.py")
+    assert "schedule.py" in {f.path for f in emit(project, "sdk")}
     assert [s.command for s in deploy.plan(project, "both") if s.stage == "job"] == [
         "az ml job create --file pipeline.yml"
     ]

@@ -149,9 +149,20 @@ def plan(project: aml.Project, target: str = "yaml") -> tuple[Step, ...]:
 
 
 def _schedule_steps(project: aml.Project, target: str) -> list[Step]:
-    """Job schedules (their create_job is pipeline.yml, which the SDK target does not write) and the model
-    monitors that read no endpoint of the project (those come after the endpoints)."""
+    """Job schedules (schedules/*.yml around pipeline.yml; the SDK target's schedule.py around build_pipeline)
+    and the model monitors that read no endpoint of the project (those come after the endpoints)."""
     steps: list[Step] = []
+    if target == "sdk" and project.schedules:
+        names = ", ".join(s.name for s in project.schedules)
+        steps.append(
+            Step(
+                stage="schedules",
+                title=f"schedules {names}, built around pipeline.py by schedule.py",
+                command='AZURE_SUBSCRIPTION_ID="$SUBSCRIPTION" AZURE_RESOURCE_GROUP="$RESOURCE_GROUP" '
+                'AZUREML_WORKSPACE_NAME="$WORKSPACE" python schedule.py',
+                tools=("python",),
+            )
+        )
     for s in project.schedules if target != "sdk" else ():
         steps.append(
             Step(
@@ -281,7 +292,9 @@ def _triggers(project: aml.Project, target: str, paths: Iterable[str]) -> list[s
     tops = {p.split("/", 1)[0] + ("/**" if "/" in p else "") for p in paths if p.split("/", 1)[0] not in skip}
     if target != "yaml":
         tops |= {"pipeline.py", "submit.py", "requirements.txt"}
-    if project.schedules or project.monitors:
+    if project.schedules and target != "yaml":
+        tops.add("schedule.py")
+    if (project.schedules and target != "sdk") or project.monitors:
         tops.add("schedules/**")
     return sorted(tops | {"deploy.sh", AZURE_PIPELINE, WORKFLOW})
 

@@ -1,4 +1,5 @@
-"""aml.Project → a Python SDK v2 project: pipeline.py (build_pipeline), submit.py, requirements.txt.
+"""aml.Project → a Python SDK v2 project: pipeline.py (build_pipeline), submit.py, requirements.txt (and
+schedule.py when the pipeline has schedules: emit/sdk_schedule.py).
 
 The components are the same components/*/component.yml files the YAML target writes, loaded with
 `load_component`, so both targets run the same commands (condition gates included). Sweep nodes are
@@ -47,12 +48,16 @@ class Statement:
 
 
 def emit(project: aml.Project) -> list[File]:
+    from sm2aml.emit.sdk_schedule import schedule_file
+
     view = _Builder(project).view()
-    return [
+    files = [
         File("pipeline.py", render("sdk/pipeline.py.j2", **view)),
         File("submit.py", render("sdk/submit.py.j2")),
         File("requirements.txt", render("sdk/requirements.txt.j2")),
     ]
+    schedules = schedule_file(project)
+    return files if schedules is None else [*files, schedules]
 
 
 class _Builder:

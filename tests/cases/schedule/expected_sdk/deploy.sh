@@ -56,3 +56,6 @@ python -m pip install -r requirements.txt
 
 echo '==> job: the pipeline job, built by pipeline.py'
 AZURE_SUBSCRIPTION_ID="$SUBSCRIPTION" AZURE_RESOURCE_GROUP="$RESOURCE_GROUP" AZUREML_WORKSPACE_NAME="$WORKSPACE" python submit.py
+
+echo '==> schedules: schedules nightly_refresh_weekdays, nightly_refresh_catch_up, nightly_refresh_month_end, built around pipeline.py by schedule.py'
+AZURE_SUBSCRIPTION_ID="$SUBSCRIPTION" AZURE_RESOURCE_GROUP="$RESOURCE_GROUP" AZUREML_WORKSPACE_NAME="$WORKSPACE" python schedule.py

@@ -59,3 +59,6 @@ python -m pip install -r requirements.txt
 
 echo '==> job: the pipeline job, built by pipeline.py'
 AZURE_SUBSCRIPTION_ID="$SUBSCRIPTION" AZURE_RESOURCE_GROUP="$RESOURCE_GROUP" AZUREML_WORKSPACE_NAME="$WORKSPACE" python submit.py
+
+echo '==> schedules: schedules sales_cleanup_hourly, sales_quarter_close, built around pipeline.py by schedule.py'
+AZURE_SUBSCRIPTION_ID="$SUBSCRIPTION" AZURE_RESOURCE_GROUP="$RESOURCE_GROUP" AZUREML_WORKSPACE_NAME="$WORKSPACE" python schedule.py

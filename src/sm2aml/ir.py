@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NoReturn, TypeAlias
+from typing import Any, NoReturn, TypeAlias
 
 from sm2aml.diagnostics import Diagnostic
 
@@ -241,17 +241,20 @@ def assert_never(value: NoReturn) -> NoReturn:
 
 
 def walk(value: Value) -> Iterator[Expr]:
-    """Every expression inside a value, outermost first."""
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from walk(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from walk(item)
-    elif isinstance(value, EXPR_TYPES):
-        yield value
-        for child in _children(value):
-            yield from walk(child)
+    """Every expression inside a value, outermost first, in document order. Iterative: arguments are large and
+    mostly text, and the loader, the graph checks and the rules all walk them."""
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str | int | float | bool) or item is None:
+            continue
+        if isinstance(item, dict):
+            stack.extend(reversed(item.values()))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, EXPR_TYPES):
+            yield item
+            stack.extend(reversed(_children(item)))
 
 
 def _children(expr: Expr) -> tuple[Value, ...]:

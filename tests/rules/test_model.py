@@ -46,7 +46,7 @@ def test_registration_node_registers_the_training_model_folder_with_tags_and_met
         "--metric model_quality_statistics=${{inputs.model_quality_statistics}}/evaluation.json"
     )
     assert "sm2aml_register.py" in comp.src_files
-    assert aml.CodeSource(component=comp.name, uri=CODE) in project.code_sources
+    assert (comp.name, CODE) in {(c.component, c.uri) for c in project.code_sources}
     assert {"SM2AML230", "SM2AML231", "SM2AML236"} <= set(diags.codes())
     (outcome,) = [o for o in project.outcomes if o.step == "R-RegisterModel"]
     assert (outcome.node, outcome.outcome) == ("r_register_model", "approximate")

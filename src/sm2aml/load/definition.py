@@ -305,8 +305,8 @@ class _Builder:
 
     def value(self, raw: Any, where: str) -> Any:
         """Plain JSON stays as it is; Get, Std:Join and Std:JsonGet become ir expressions."""
-        if isinstance(raw, list):
-            return [self.value(v, f"{where}/{i}") for i, v in enumerate(raw)]
+        if isinstance(raw, list):  # leaves stay as they are; only containers need their place
+            return [v if isinstance(v, LEAVES) else self.value(v, f"{where}/{i}") for i, v in enumerate(raw)]
         if not isinstance(raw, dict):
             return raw
         if len(raw) == 1:
@@ -324,7 +324,7 @@ class _Builder:
                 )
             if key == "Std:JsonGet" and isinstance(body, dict):
                 return self.json_get(body, f"{where}/Std:JsonGet")
-        return {k: self.value(v, f"{where}/{_escape(k)}") for k, v in raw.items()}
+        return {k: v if isinstance(v, LEAVES) else self.value(v, f"{where}/{_escape(k)}") for k, v in raw.items()}
 
     def json_get(self, body: dict[str, Any], where: str) -> ir.Expr | None:
         path = body.get("Path")
@@ -406,6 +406,9 @@ class _Builder:
             return ir.Or(conditions=conds)
         self.fail("SM2AML109", f"not a condition: type {ctype!r}", where)
         return None
+
+
+LEAVES = (str, int, float, bool, type(None))
 
 
 def _escape(key: str) -> str:

@@ -15,14 +15,15 @@ def references(step: ir.Step) -> list[ir.Expr]:
     return out
 
 
-def upstream(pipeline: ir.Pipeline) -> dict[str, list[str]]:
-    """For each step, the steps it must wait for: data references, DependsOn, enclosing conditions."""
+def upstream(pipeline: ir.Pipeline, refs: dict[str, list[ir.Expr]] | None = None) -> dict[str, list[str]]:
+    """For each step, the steps it must wait for: data references, DependsOn, enclosing conditions
+    (`refs`: each step's references when the caller has them already)."""
     deps: dict[str, list[str]] = {}
 
     def visit(step: ir.Step, enclosing: str | None) -> None:
         names = [enclosing] if enclosing else []
         names += step.depends_on
-        for expr in references(step):
+        for expr in refs[step.name] if refs is not None else references(step):
             if isinstance(expr, ir.StepProp | ir.PropertyFileRef):
                 names.append(expr.step)
         deps[step.name] = list(dict.fromkeys(names))
@@ -48,8 +49,9 @@ def check_graph(pipeline: ir.Pipeline, diags: Diagnostics, root: str = "") -> No
     params = {p.name for p in pipeline.parameters}
     for expr in ir.walk(pipeline.experiment or {}):
         _check_ref(expr, steps, params, diags, f"{root}/PipelineExperimentConfig")
+    refs = {name: references(step) for name, step in steps.items()}
     for step in steps.values():
-        for expr in references(step):
+        for expr in refs[step.name]:
             _check_ref(expr, steps, params, diags, step.where)
         for i, name in enumerate(step.depends_on):
             if name not in steps:
@@ -59,7 +61,7 @@ def check_graph(pipeline: ir.Pipeline, diags: Diagnostics, root: str = "") -> No
                     where=f"{step.where}/DependsOn/{i}",
                 )
     if not diags.at_least(Severity.ERROR):
-        _check_cycles(pipeline, steps, diags)
+        _check_cycles(upstream(pipeline, refs), steps, diags)
 
 
 def _check_ref(expr: ir.Expr, steps: dict[str, ir.Step], params: set[str], diags: Diagnostics, where: str) -> None:
@@ -73,8 +75,7 @@ def _check_ref(expr: ir.Expr, steps: dict[str, ir.Step], params: set[str], diags
             diags.add("SM2AML106", f"step {expr.step!r} has no property file {expr.name!r}", where=where)
 
 
-def _check_cycles(pipeline: ir.Pipeline, steps: dict[str, ir.Step], diags: Diagnostics) -> None:
-    deps = upstream(pipeline)
+def _check_cycles(deps: dict[str, list[str]], steps: dict[str, ir.Step], diags: Diagnostics) -> None:
     state: dict[str, int] = {}
     for start in deps:
         if state.get(start):

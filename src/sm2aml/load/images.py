@@ -81,7 +81,7 @@ def retrieve(
     aliases = config.get("version_aliases", {})
     if len(versions) == 1 and version not in aliases:
         version = versions[0]
-    if not version and version not in versions:  # model-monitor has one unnamed version: ""
+    if version is None or (not version and version not in versions):  # model-monitor has one unnamed version: ""
         raise ImageError(f"{framework}: a version is needed")
     if version not in versions and version not in aliases:
         raise ImageError(f"unsupported {framework} version {version}; supported: {', '.join(versions)}")

@@ -28,6 +28,11 @@ OUTPUT_PATH = "/opt/ml/processing/output"
 BASELINE_INPUT = "baseline_dataset_input"
 PREPROCESSOR_INPUT = "record_preprocessor_script_input"
 POSTPROCESSOR_INPUT = "post_analytics_processor_script_input"
+INPUT_NAMES = {
+    BASELINE_INPUT: "baseline dataset",
+    PREPROCESSOR_INPUT: "record preprocessor script",
+    POSTPROCESSOR_INPUT: "post-analytics processor script",
+}
 SUGGESTION_JOB_BASE = "baseline-suggestion-job"
 QUALITY_CONFIGS = {"DataQualityCheckConfig": "DATA_QUALITY", "ModelQualityCheckConfig": "MODEL_QUALITY"}
 # The named properties the SDK puts on a check step's `properties` (nothing else resolves there).
@@ -148,13 +153,14 @@ def _baselining_job_name(monitor: Obj, where: str) -> Any:
 
 
 def _processing_input(source: Any, name: str) -> Obj:
-    names, defaults = signature("ProcessingInput") or ((), {})
+    defaults = (signature("ProcessingInput") or ((), {}))[1]
     attrs = {**defaults, "source": source, "destination": f"{INPUT_BASE}/{name}", "input_name": name}
     return Obj("ProcessingInput", attrs, "")
 
 
-def _upload(ctx: StepContext, monitor: Obj, job_name: Any, source: Any, name: str, what: str) -> Any:
+def _upload(ctx: StepContext, monitor: Obj, job_name: Any, source: Any, name: str) -> Any:
     """ModelMonitor._upload_and_convert_to_processing_input: an S3 URI stays, a local path is uploaded."""
+    what = INPUT_NAMES[name]
     if source is None:
         return None
     if isinstance(source, Unknown):
@@ -191,7 +197,7 @@ def _quality_inputs(ctx: StepContext, config: Obj, monitor: Obj, job_name: Any) 
     if is_pipeline_variable(dataset):
         baseline = _processing_input(dataset, BASELINE_INPUT)
     else:
-        baseline = _upload(ctx, monitor, job_name, dataset, BASELINE_INPUT, "baseline dataset")
+        baseline = _upload(ctx, monitor, job_name, dataset, BASELINE_INPUT)
     inputs = {BASELINE_INPUT: baseline}
     inputs[POSTPROCESSOR_INPUT] = _upload(
         ctx,
@@ -199,13 +205,10 @@ def _quality_inputs(ctx: StepContext, config: Obj, monitor: Obj, job_name: Any) 
         job_name,
         config.get("post_analytics_processor_script"),
         POSTPROCESSOR_INPUT,
-        "post-analytics processor script",
     )
     if config.kind == "DataQualityCheckConfig":
         script = config.get("record_preprocessor_script")
-        inputs[PREPROCESSOR_INPUT] = _upload(
-            ctx, monitor, job_name, script, PREPROCESSOR_INPUT, "record preprocessor script"
-        )
+        inputs[PREPROCESSOR_INPUT] = _upload(ctx, monitor, job_name, script, PREPROCESSOR_INPUT)
     if baseline is None:
         return Unknown("the quality check config has no baseline_dataset (the SDK fails here)", config.where)
     for value in inputs.values():
@@ -225,10 +228,8 @@ def _quality_output(ctx: StepContext, config: Obj, monitor: Obj, job_name: Any) 
             destination = job_name
         else:
             parts = ("model-monitor", "baselining", job_name, "results")
-            destination = sdk_names.s3_path_join(
-                "s3://", bucket, prefix if isinstance(prefix, str) else None, *parts
-            )
-    names, defaults = signature("ProcessingOutput") or ((), {})
+            destination = sdk_names.s3_path_join("s3://", bucket, prefix if isinstance(prefix, str) else None, *parts)
+    defaults = (signature("ProcessingOutput") or ((), {}))[1]
     attrs = {**defaults, "source": OUTPUT_PATH, "destination": destination, "output_name": "quality_check_output"}
     return Obj("ProcessingOutput", attrs, config.where)
 
@@ -246,7 +247,12 @@ def _quality_environment(config: Obj, monitor: Obj, inputs: dict[str, Any]) -> d
     dataset_format = config.get("dataset_format")
     text = _json_text(dataset_format)
     if text is None:
-        return Unknown(f"the dataset_format is {describe(dataset_format)}, not a known dict", config.where)
+        why = dataset_format if isinstance(dataset_format, Unknown) else None
+        return why or Unknown(
+            f"the dataset_format ({describe(dataset_format)}) is not a dict of known plain values, which the SDK "
+            "writes into the job's environment as JSON",
+            config.where,
+        )
     out["dataset_format"] = text
     script_inputs = (
         ("record_preprocessor_script", PREPROCESSOR_INPUT),
@@ -293,3 +299,106 @@ def _env_value(value: Any, name: str, where: str) -> Any:
     if isinstance(value, str | bool | int | float):
         return str(value)
     return Unknown(f"{name} is {describe(value)}, not a known value", where)
+
+
+# --- ClarifyCheckStep -----------------------------------------------------------------------------------
+
+CLARIFY_CONFIGS = {
+    "DataBiasCheckConfig": ("DATA_BIAS", ("data_bias_config",), ("BiasConfig",)),
+    "ModelBiasCheckConfig": (
+        "MODEL_BIAS",
+        ("data_bias_config", "model_config", "model_predicted_label_config"),
+        ("BiasConfig", "ModelConfig", "ModelPredictedLabelConfig"),
+    ),
+    "ModelExplainabilityCheckConfig": (
+        "MODEL_EXPLAINABILITY",
+        ("model_config", "explainability_config"),
+        ("ModelConfig", "SHAPConfig|PDPConfig"),
+    ),
+}
+CLARIFY_INPUT_BASE = "/opt/ml/processing/input"
+
+
+def clarify_check(ctx: StepContext, step: Obj) -> tuple[Any, dict[str, Any]]:
+    """(Arguments, CheckType and the check's settings) of a ClarifyCheckStep.
+
+    The SDK writes the Clarify analysis configuration to `analysis_config.json` under the data config's
+    s3_analysis_config_output_path (else its s3_output_path) when the step is made; the definition holds
+    only that file's S3 URI, so the configuration's content is checked for its kinds, not computed."""
+    config, where = step.get("clarify_check_config"), step.where
+    extra = _settings(step, statistics=False)
+    if not isinstance(config, Obj) or config.kind not in CLARIFY_CONFIGS:
+        why = config if isinstance(config, Unknown) else None
+        return why or Unknown(
+            f"clarify_check_config is {describe(config)}; the SDK accepts only a DataBiasCheckConfig, "
+            "ModelBiasCheckConfig or ModelExplainabilityCheckConfig (RuntimeError)",
+            where,
+        ), extra
+    check_type, fields, kinds = CLARIFY_CONFIGS[config.kind]
+    extra = {"CheckType": check_type, **extra}
+    for field, kind in zip(fields, kinds, strict=True):
+        value = config.get(field)
+        if not isinstance(value, Obj) or value.kind not in kind.split("|"):
+            why = value if isinstance(value, Unknown) else None
+            return why or Unknown(f"the {config.kind}'s {field} is {describe(value)}, not a {kind}", where), extra
+    if config.kind != "DataBiasCheckConfig":
+        model_name = config.get("model_config").get("model_name")
+        if not isinstance(model_name, str) and not is_pipeline_variable(model_name):
+            why = model_name if isinstance(model_name, Unknown) else None
+            return why or Unknown("the check's ModelConfig needs a known model_name", where), extra
+        extra["ModelName"] = model_name
+    data = config.get("data_config")
+    if not isinstance(data, Obj) or data.kind != "DataConfig":
+        return data if isinstance(data, Unknown) else Unknown(f"data_config is {describe(data)}", where), extra
+    analysis_uri = _analysis_config_uri(data)
+    monitor = _monitor(ctx, step.get("check_job_config"), where)
+    for value in (analysis_uri, monitor):
+        if isinstance(value, Unknown):
+            return value, extra
+    assert isinstance(monitor, Obj)
+    ctx.session = ctx.model.session_of(monitor)
+    from sm2aml.load.sdk_functions import image
+
+    monitor.attrs["image_uri"] = image(ctx.model, "clarify", ctx.model.region(ctx.session, where), where)
+    config_input = _processing_input(analysis_uri, "analysis_config")
+    config_input.attrs["destination"] = f"{CLARIFY_INPUT_BASE}/config"
+    data_input = _processing_input(data.get("s3_data_input_path"), "dataset")
+    data_input.attrs.update(
+        destination=f"{CLARIFY_INPUT_BASE}/data", s3_compression_type=data.get("s3_compression_type")
+    )
+    defaults = (signature("ProcessingOutput") or ((), {}))[1]
+    image_data = data.get("dataset_type") == "application/x-image"
+    output = Obj(
+        "ProcessingOutput",
+        {
+            **defaults,
+            "source": OUTPUT_PATH,
+            "destination": data.get("s3_output_path"),
+            "output_name": "analysis_result",
+            "s3_upload_mode": "Continuous" if image_data else "EndOfJob",
+        },
+        data.where,
+    )
+    from sm2aml.load.sdk_processing import process_request
+
+    return process_request(ctx, monitor, {"inputs": [config_input, data_input], "outputs": [output]}), extra
+
+
+def _analysis_config_uri(data: Obj) -> Any:
+    """Where the SDK uploads analysis_config.json (clarify._upload_analysis_config)."""
+    given = data.get("s3_analysis_config_output_path")
+    if is_pipeline_variable(given):
+        return Unknown("s3_analysis_config_output_path cannot be a pipeline variable (the SDK raises)", data.where)
+    target = given or data.get("s3_output_path")
+    if is_pipeline_variable(target):
+        return Unknown(
+            "s3_output_path cannot be a pipeline variable when s3_analysis_config_output_path is not given "
+            "(the SDK raises)",
+            data.where,
+        )
+    if isinstance(target, Unknown):
+        return target
+    if not sdk_names.is_s3(target):
+        shown = repr(target) if isinstance(target, str) else describe(target)
+        return Unknown(f"the DataConfig's output path is {shown}, not an s3:// URI", data.where)
+    return sdk_names.upload_uri("analysis_config.json", target, is_dir=False)

@@ -75,7 +75,6 @@ _PACKAGE_EXTRAS = (
     ("source_uri", "SourceUri"),
 )
 _UNMODELLED = (
-    ("drift_check_baselines", "DriftCheckBaselines"),
     ("metadata_properties", "MetadataProperties"),
     ("model_card", "ModelCard"),
     ("model_life_cycle", "ModelLifeCycle"),
@@ -108,6 +107,10 @@ def _register(model: Model, obj: Obj, kwargs: dict[str, Any], state: dict[str, A
     request: dict[str, Any] = present(kwargs, _PACKAGE_FIELDS)
     if kwargs.get("model_metrics") is not None:
         request["ModelMetrics"] = _metrics(kwargs["model_metrics"])
+    if kwargs.get("drift_check_baselines") is not None:
+        baselines = _drift_check_baselines(kwargs["drift_check_baselines"], where)
+        if baselines != {}:
+            request["DriftCheckBaselines"] = baselines
     request.update({field: not_modelled(field, where) for key, field in _UNMODELLED if kwargs.get(key) is not None})
     request.update(present(kwargs, _PACKAGE_EXTRAS))
     request["InferenceSpecification"] = _inference_specification(obj, kwargs, container, grouped=grouped)
@@ -264,6 +267,34 @@ def _metrics(metrics: Any) -> Any:
     for group, fields in groups:
         found = {key: _source(metrics.get(attr)) for attr, key in fields if metrics.get(attr) is not None}
         if found or group in ("Bias", "Explainability"):
+            out[group] = found
+    return out
+
+
+DRIFT_CHECK_BASELINES = (
+    ("ModelQuality", (("model_statistics", "Statistics"), ("model_constraints", "Constraints"))),
+    ("ModelDataQuality", (("model_data_statistics", "Statistics"), ("model_data_constraints", "Constraints"))),
+    (
+        "Bias",
+        (
+            ("bias_config_file", "ConfigFile"),
+            ("bias_pre_training_constraints", "PreTrainingConstraints"),
+            ("bias_post_training_constraints", "PostTrainingConstraints"),
+        ),
+    ),
+    ("Explainability", (("explainability_constraints", "Constraints"), ("explainability_config_file", "ConfigFile"))),
+)
+
+
+def _drift_check_baselines(baselines: Any, where: str) -> Any:
+    """DriftCheckBaselines._to_request_dict: the groups that have a source."""
+    if not isinstance(baselines, Obj) or baselines.kind != "DriftCheckBaselines":
+        why = baselines if isinstance(baselines, Unknown) else None
+        return why or Unknown(f"drift_check_baselines is {describe(baselines)}, not a DriftCheckBaselines", where)
+    out: dict[str, Any] = {}
+    for group, fields in DRIFT_CHECK_BASELINES:
+        found = {key: _source(baselines.get(attr)) for attr, key in fields if baselines.get(attr) is not None}
+        if found:
             out[group] = found
     return out
 

@@ -46,6 +46,7 @@ STEP_TYPES = {
     "_FunctionStep": "Training",
     "NotebookJobStep": "Training",
     "QualityCheckStep": "QualityCheck",
+    "ClarifyCheckStep": "ClarifyCheck",
 }
 COLLECTIONS = frozenset({"ModelStep"})
 COMPARISONS = {

@@ -166,6 +166,25 @@ _SPECS: dict[str, str] = {
     "CheckJobConfig": "role instance_count=1 instance_type=ml.m5.xlarge volume_size_in_gb=30 volume_kms_key=None "
     "output_kms_key=None max_runtime_in_seconds=None base_job_name=None sagemaker_session=None env=None tags=None "
     "network_config=None",
+    "ClarifyCheckStep": "name clarify_check_config check_job_config skip_check=False fail_on_violation=True "
+    "register_new_baseline=False model_package_group_name=None supplied_baseline_constraints=None display_name=None "
+    "description=None cache_config=None depends_on=None",
+    "DataBiasCheckConfig": "data_config data_bias_config methods=all kms_key=None",
+    "ModelBiasCheckConfig": "data_config data_bias_config model_config model_predicted_label_config methods=all "
+    "kms_key=None",
+    "ModelExplainabilityCheckConfig": "data_config model_config explainability_config model_scores=None kms_key=None",
+    "DataConfig": "s3_data_input_path s3_output_path s3_analysis_config_output_path=None label=None headers=None "
+    "features=None dataset_type=text/csv s3_compression_type=None! joinsource=None facet_dataset_uri=None "
+    "facet_headers=None predicted_label_dataset_uri=None predicted_label_headers=None predicted_label=None "
+    "excluded_columns=None segmentation_config=None time_series_data_config=None",
+    "BiasConfig": "label_values_or_threshold facet_name facet_values_or_threshold=None group_name=None",
+    "ModelConfig": "model_name=None instance_count=None instance_type=None accept_type=None content_type=None "
+    "content_template=None record_template=None custom_attributes=None accelerator_type=None "
+    "endpoint_name_prefix=None target_model=None endpoint_name=None time_series_model_config=None",
+    "ModelPredictedLabelConfig": "label=None probability=None probability_threshold=None label_headers=None",
+    "SHAPConfig": "baseline=None num_samples=None agg_method=None use_logit=False save_local_shap_values=True "
+    "seed=None num_clusters=None text_config=None image_config=None features_to_explain=None",
+    "PDPConfig": "features=None grid_resolution=15 top_k_features=10",
     "DriftCheckBaselines": "model_statistics=None model_constraints=None model_data_statistics=None "
     "model_data_constraints=None bias_config_file=None bias_pre_training_constraints=None "
     "bias_post_training_constraints=None explainability_constraints=None explainability_config_file=None",

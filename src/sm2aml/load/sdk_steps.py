@@ -49,6 +49,10 @@ def step_arguments(ctx: StepContext, step: Obj) -> tuple[Any, dict[str, Any]]:
         from sm2aml.load.sdk_check import quality_check
 
         return quality_check(ctx, step)
+    if kind == "ClarifyCheckStep":
+        from sm2aml.load.sdk_check import clarify_check
+
+        return clarify_check(ctx, step)
     return not_modelled(kind, step.where), {}
 
 

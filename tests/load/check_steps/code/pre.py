@@ -1,0 +1,2 @@
+def preprocess_handler(record):
+    return record

@@ -5,17 +5,27 @@ from __future__ import annotations
 from sm2aml import ir
 from sm2aml.diagnostics import Diagnostics, Severity
 
+_SEEN: dict[int, tuple[ir.Step, tuple[ir.Expr, ...]]] = {}  # id → (the step, kept alive so the id stays its)
+_SEEN_LIMIT = 8192
 
-def references(step: ir.Step) -> list[ir.Expr]:
-    """Every expression a step reads (arguments, top-level extras, conditions)."""
+
+def references(step: ir.Step) -> tuple[ir.Expr, ...]:
+    """Every expression a step reads (arguments, top-level extras, conditions). Steps are immutable and the
+    loader's checks and the rules both ask, so the answer is kept for the most recent steps."""
+    seen = _SEEN.get(id(step))
+    if seen is not None and seen[0] is step:
+        return seen[1]
     out = list(ir.walk(step.arguments))
     out += ir.walk(step.extra)
     for cond in step.conditions:
         out += ir.walk(cond)
-    return out
+    if len(_SEEN) >= _SEEN_LIMIT:
+        _SEEN.clear()
+    _SEEN[id(step)] = (step, tuple(out))
+    return _SEEN[id(step)][1]
 
 
-def upstream(pipeline: ir.Pipeline, refs: dict[str, list[ir.Expr]] | None = None) -> dict[str, list[str]]:
+def upstream(pipeline: ir.Pipeline, refs: dict[str, tuple[ir.Expr, ...]] | None = None) -> dict[str, list[str]]:
     """For each step, the steps it must wait for: data references, DependsOn, enclosing conditions
     (`refs`: each step's references when the caller has them already)."""
     deps: dict[str, list[str]] = {}

@@ -480,7 +480,7 @@ CODES: dict[str, Code] = {
     "SM2AML275": Code(
         INFO,
         "Online deployment collects its inputs and outputs",
-        "Check the data_collector section and that the scoring script reaches the collector.",
+        "Add azureml-ai-monitoring (and pandas) to the serving environment so the scoring script can collect.",
     ),
     "SM2AML276": Code(
         WARN,

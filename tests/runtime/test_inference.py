@@ -195,6 +195,48 @@ def test_online_scoring_answers_a_request_body(
     assert entry.run("1,0\n0,1") == [3.0, 4.0]
 
 
+@pytest.mark.parametrize("installed", [True, False])
+def test_a_monitored_deployment_hands_rows_and_answers_to_the_data_collector(
+    load: Any, model_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: bool
+) -> None:
+    pytest.importorskip("pandas")
+    collected: list[tuple[str, Any, Any]] = []
+
+    class Collector:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def collect(self, frame: Any, context: Any = None) -> str:
+            collected.append((self.name, frame, context))
+            return f"context-of-{self.name}"
+
+    package = ModuleType("azureml.ai.monitoring")
+    package.Collector = Collector  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "azureml.ai.monitoring", package if installed else None)
+    registered = tmp_path / "azureml-models" / "housing" / "1"
+    registered.mkdir(parents=True)
+    with tarfile.open(model_archive / "model.tar.gz") as tar:
+        tar.extractall(registered / "model", filter="data")
+    monkeypatch.setenv("AZUREML_MODEL_DIR", str(registered))
+    monkeypatch.setenv("SM2AML_CONTENT_TYPE", "text/csv")
+    monkeypatch.setenv("SM2AML_ACCEPT", "application/json")
+    monkeypatch.setenv("SM2AML_COLLECT", "1")
+    entry = load()
+    assert entry.run("1,0\n0,1") == [3.0, 4.0], "the answer is the same with or without collection"
+    if not installed:
+        assert collected == []
+        return
+    [(inputs_name, inputs, first), (outputs_name, outputs, context)] = collected
+    assert (inputs_name, first, outputs_name, context) == (
+        "model_inputs",
+        None,
+        "model_outputs",
+        "context-of-model_inputs",
+    )
+    assert list(inputs.columns) == ["Column1", "Column2"] and inputs.values.tolist() == [[1, 0], [0, 1]]
+    assert outputs["prediction"].tolist() == [3.0, 4.0]
+
+
 def test_a_repacked_model_brings_its_inference_script(load: Any, model_archive: Path, tmp_path: Path) -> None:
     folder = tmp_path / "repacked"
     with tarfile.open(model_archive / "model.tar.gz") as tar:

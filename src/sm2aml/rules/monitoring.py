@@ -201,13 +201,23 @@ def _collect(ctx: Context, endpoint: aml.OnlineEndpoint, step: ir.Step) -> None:
     if endpoint.deployment.collections:
         return
     deployment = dataclasses.replace(endpoint.deployment, collections=COLLECTIONS)
+    scripted = deployment.scoring_script is not None
+    if scripted:  # the sm2aml scoring script hands each request's rows and answers to the Collector
+        variables = {**deployment.environment_variables, "SM2AML_COLLECT": "1"}
+        deployment = dataclasses.replace(deployment, environment_variables=variables)
     ctx.online_endpoints[endpoint.name] = dataclasses.replace(endpoint, deployment=deployment)
+    how = (
+        f"the scoring script {deployment.scoring_script} hands each request's rows and answers to "
+        "azureml-ai-monitoring's Collector (SM2AML_COLLECT=1), which the serving environment must have "
+        "(pip install azureml-ai-monitoring)"
+        if scripted
+        else "the MLflow deployment collects them itself"
+    )
     ctx.diags.add(
         "SM2AML275",
         f"online deployment {endpoint.name}/{deployment.name} collects model_inputs and model_outputs "
-        f"(data_collector) for the monitoring of step {step.name!r}; a deployment with a scoring script "
-        "collects only what the script hands to azureml-ai-monitoring's Collector (the data assets "
-        f"{endpoint.name}-{deployment.name}-model_inputs and -model_outputs)",
+        f"(data_collector) for the monitoring of step {step.name!r}, as the data assets "
+        f"{endpoint.name}-{deployment.name}-model_inputs and -model_outputs: {how}",
         where=step.where,
     )
 

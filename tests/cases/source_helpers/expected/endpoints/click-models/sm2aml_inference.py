@@ -11,7 +11,10 @@ scoring script of an online deployment. Standard library only; the model's frame
   whole file) go to the model in requests of at most --max-payload-mb (BatchStrategy MultiRecord) or one at a
   time (SingleRecord); the answers go to <output>/<path relative to --data>.out, joined as AssembleWith says.
 - Online deployment: run(raw_data) answers one request body; the content types come from SM2AML_CONTENT_TYPE
-  and SM2AML_ACCEPT, the model folder from AZUREML_MODEL_DIR.
+  and SM2AML_ACCEPT, the model folder from AZUREML_MODEL_DIR. With SM2AML_COLLECT=1 (a deployment whose data
+  collector a model monitor reads) each request's rows and answers also go to azureml-ai-monitoring's
+  Collector as model_inputs and model_outputs, when the environment has that package (and pandas); header-less
+  CSV columns are named Column1, Column2, … as an MLTable names them.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class State:
     model: Any = None
     handlers: ModuleType | None = None
     skip = ""  # why this job does nothing (a condition branch that was not taken)
+    collectors: tuple[Any, Any] | None = None  # (model_inputs, model_outputs) Collectors of a monitored deployment
 
 
 STATE = State()
@@ -77,6 +81,44 @@ def init() -> None:
     STATE.handlers = handlers(STATE.options.program, [here, os.path.join(model_dir, "code")])
     load = getattr(STATE.handlers, "model_fn", None) or default_model_fn
     STATE.model = load(model_dir)
+    if os.environ.get("SM2AML_COLLECT") == "1":
+        STATE.collectors = collectors()
+
+
+def collectors() -> tuple[Any, Any] | None:
+    try:
+        collector = importlib.import_module("azureml.ai.monitoring").Collector
+    except ImportError:
+        print("sm2aml_inference: add azureml-ai-monitoring (and pandas) to the environment to collect data")
+        return None
+    return collector(name="model_inputs"), collector(name="model_outputs")
+
+
+def collect(body: bytes, answer: str) -> None:
+    """Hand a request's rows and its answers to the data collector; never fails the request."""
+    if STATE.collectors is None:
+        return
+    try:
+        pd = importlib.import_module("pandas")
+        if "json" in STATE.options.content_type:
+            inputs = pd.DataFrame(json.loads(body))
+        else:
+            rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
+            inputs = pd.DataFrame(rows, columns=[f"Column{i + 1}" for i in range(len(rows[0]) if rows else 0)])
+            for column in inputs.columns:  # numbers as numbers, as the baseline's MLTable reads them
+                try:
+                    inputs[column] = pd.to_numeric(inputs[column])
+                except (TypeError, ValueError):
+                    pass
+        try:
+            predictions: Any = json.loads(answer)
+        except ValueError:
+            predictions = [line for line in answer.splitlines() if line]
+        outputs = pd.DataFrame({"prediction": predictions if isinstance(predictions, list) else [predictions]})
+        context = STATE.collectors[0].collect(inputs)
+        STATE.collectors[1].collect(outputs, context)
+    except Exception as exc:  # collection is best effort: the answer still goes out
+        print(f"sm2aml_inference: data collection failed: {exc}")
 
 
 def run(batch: Any) -> Any:
@@ -85,7 +127,9 @@ def run(batch: Any) -> Any:
         if STATE.skip:
             return [f"{path}: skipped" for path in batch]
         return [transform_file(str(path)) for path in batch]
-    answer = respond([batch.encode() if isinstance(batch, str) else bytes(batch)])
+    body = batch.encode() if isinstance(batch, str) else bytes(batch)
+    answer = respond([body])
+    collect(body, answer)
     return json.loads(answer) if "json" in STATE.options.accept else answer
 
 

@@ -137,3 +137,19 @@ def test_rules_lists_every_registered_type() -> None:
     assert result.returncode == 0
     for step_type in RULES:
         assert step_type in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("source", "where", "shown"),
+    [
+        ("p.json", "/Steps/0/Name", "p.json#/Steps/0/Name"),
+        ("p.py", "12:5", "p.py:12:5"),
+        ("p.json", "events/rule.json#/ScheduleExpression", "events/rule.json#/ScheduleExpression"),
+        ("p.json", "", "p.json"),
+        ("", "/Steps/0", "/Steps/0"),
+    ],
+)
+def test_a_finding_about_another_file_is_located_in_that_file(source: str, where: str, shown: str) -> None:
+    from sm2aml.diagnostics import locate
+
+    assert locate(source, where) == shown

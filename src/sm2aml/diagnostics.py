@@ -625,8 +625,9 @@ CODES: dict[str, Code] = {
 
 
 def locate(source: str, where: str) -> str:
-    """Join a file name and a place in it: file#/json/pointer or file:line:col."""
-    if not source:
+    """Join a file name and a place in it: file#/json/pointer or file:line:col. A place that names its own file
+    (`events/rule.json#/ScheduleExpression`, a finding about another input) stays as it is."""
+    if not source or ("#/" in where and not where.startswith("/")):
         return where
     if not where:
         return source

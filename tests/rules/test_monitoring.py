@@ -68,6 +68,26 @@ def test_data_quality_check_with_an_endpoint_becomes_a_monitor_that_azure_ai_ml_
     assert [d.one_line() for d in validate(out, azure=True)] == []
 
 
+def test_the_monitored_deployment_serves_from_an_environment_that_can_collect() -> None:
+    project, diags = _convert(_doc())
+    (endpoint,) = project.online_endpoints
+    deployment = endpoint.deployment
+    assert deployment.environment_variables["SM2AML_COLLECT"] == "1"
+    assert deployment.environment == "file:../environments/sklearn_1_5_collecting.yml", "the curated one's stand-in"
+    (environment,) = [e for e in project.environments if e.name == "sklearn_1_5_collecting"]
+    pip = next(d["pip"] for d in yaml.safe_load(str(environment.conda))["dependencies"] if isinstance(d, dict))
+    assert {"azureml-ai-monitoring", "pandas", "azureml-inference-server-http"} <= set(pip)
+    (message,) = _messages(diags, "SM2AML275")
+    assert "serving environment sklearn_1_5_collecting.yml adds" in message
+    xgboost = _doc()
+    image = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+    for step in xgboost["Steps"]:
+        for container in step["Arguments"].get("InferenceSpecification", {}).get("Containers", []):
+            container["Image"] = image
+    (custom,) = _convert(xgboost)[0].online_endpoints
+    assert custom.deployment.environment == "file:../environments/sagemaker_xgboost_1_7_serving_collecting.yml"
+
+
 def test_a_broken_monitor_file_is_reported_by_validate(tmp_path: Path) -> None:
     pytest.importorskip("azure.ai.ml")
     project, _ = _convert(_doc())

@@ -21,6 +21,7 @@ from sm2aml.rules.context import Context
 # Serverless Spark runs the monitoring jobs; azure-ai-ml accepts runtime versions 3.4 and 3.5.
 SPARK = {"instance_type": "standard_e4s_v3", "runtime_version": "3.4"}
 COLLECTIONS = ("model_inputs", "model_outputs")
+COLLECT_PACKAGES = ("azureml-ai-monitoring", "pandas")
 BASELINE_INPUT = "baseline_dataset_input"
 # SageMaker problem types → the model performance signal's model type and metrics.
 PROBLEMS = {
@@ -204,12 +205,18 @@ def _collect(ctx: Context, endpoint: aml.OnlineEndpoint, step: ir.Step) -> None:
     scripted = deployment.scoring_script is not None
     if scripted:  # the sm2aml scoring script hands each request's rows and answers to the Collector
         variables = {**deployment.environment_variables, "SM2AML_COLLECT": "1"}
-        deployment = dataclasses.replace(deployment, environment_variables=variables)
+        environment = _collecting(ctx, deployment.environment, step.where)
+        deployment = dataclasses.replace(deployment, environment_variables=variables, environment=environment)
     ctx.online_endpoints[endpoint.name] = dataclasses.replace(endpoint, deployment=deployment)
+    ready = deployment.environment.startswith("file:") and deployment.environment != endpoint.deployment.environment
     how = (
         f"the scoring script {deployment.scoring_script} hands each request's rows and answers to "
-        "azureml-ai-monitoring's Collector (SM2AML_COLLECT=1), which the serving environment must have "
-        "(pip install azureml-ai-monitoring)"
+        "azureml-ai-monitoring's Collector (SM2AML_COLLECT=1)"
+        + (
+            f", which serving environment {deployment.environment.removeprefix('file:../environments/')} adds"
+            if ready
+            else ", which the serving environment must have (pip install azureml-ai-monitoring pandas)"
+        )
         if scripted
         else "the MLflow deployment collects them itself"
     )
@@ -220,6 +227,35 @@ def _collect(ctx: Context, endpoint: aml.OnlineEndpoint, step: ir.Step) -> None:
         f"{endpoint.name}-{deployment.name}-model_inputs and -model_outputs: {how}",
         where=step.where,
     )
+
+
+def _collecting(ctx: Context, environment: str, where: str) -> str:
+    """The deployment's environment with what collection needs: a variant of a custom one, or for a curated one
+    the stand-in of data/images.yaml `collecting` (unchanged, and said so, when there is none)."""
+    from sm2aml.data import table
+    from sm2aml.rules import endpoints, images
+
+    if environment.startswith("file:../environments/"):  # deployments sit one folder below the components
+        wider = endpoints.with_packages(
+            ctx, environment.replace("file:../", "file:../../", 1), COLLECT_PACKAGES, "collecting", where
+        )
+        return wider.replace("file:../../", "file:../", 1)
+    stand_ins: dict[str, Any] = table("images").get("collecting", {})
+    curated = next((n for n in stand_ins if environment == images.CURATED.format(name=n)), None)
+    if curated is None:
+        return environment
+    name = aml.snake(f"{ctx.options.prefix}{curated}-collecting")
+    doc = {"name": "sm2aml", "channels": ["conda-forge"], "dependencies": stand_ins[curated]}
+    ctx.environments.setdefault(
+        name,
+        aml.Environment(
+            name=name,
+            image=table("images")["base_image"],
+            description=f"Curated {curated} for serving, with azureml-ai-monitoring for data collection",
+            conda=yaml.safe_dump(doc, sort_keys=False),
+        ),
+    )
+    return f"file:../environments/{name}.yml"
 
 
 def _input_uri(step: ir.Step, input_name: str) -> ir.Value:

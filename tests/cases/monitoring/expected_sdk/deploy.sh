@@ -54,6 +54,9 @@ else
   echo '--- data: copy the S3 data into the blob containers skipped (pass --copy-data)'
 fi
 
+echo '==> environments: environment sklearn_1_5_collecting'
+az ml environment create --file environments/sklearn_1_5_collecting.yml
+
 echo '==> job: the Python packages submit.py needs'
 python -m pip install -r requirements.txt
 

@@ -103,13 +103,14 @@ def build(path: Path, args: dict[str, str]) -> dict[str, Any]:
     region = args.get("region") or ASSUMED_REGION
     bucket = args.get("default_bucket") or args.get("bucket")
     offline = Offline(region=region, bucket=bucket or f"sagemaker-{region}-{PLACEHOLDER_ACCOUNT}", timestamp=TIMESTAMP)
+    code = _Code.read(path)
     with offline.active():
-        module = _run_module(path)
-        pipeline = _pipeline(module, path, args, offline)
+        module = _run_module(code)
+        pipeline = _pipeline(module, code, args, offline)
         try:
             definition = pipeline.definition()
         except Exception as exc:  # whatever the SDK raises is the user's error
-            raise Fault(f"Pipeline.definition() failed: {type(exc).__name__}: {exc}", _user_frame(exc)) from None
+            raise Fault(f"Pipeline.definition() failed: {type(exc).__name__}: {exc}", code.place(exc)) from None
     assumed = []
     if bucket is None and offline.bucket_asked:
         assumed.append(
@@ -119,35 +120,51 @@ def build(path: Path, args: dict[str, str]) -> dict[str, Any]:
     return {"name": pipeline.name, "definition": definition, "assumed": assumed, "uploads": offline.uploads}
 
 
-_PLACES: dict[int, str] = {}  # a notebook's joined-code line -> "cellN:line"
-_PATH: list[Path] = []
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class _Code:
+    """The pipeline file's code, and for a notebook the cell each line of the joined code came from."""
 
+    path: Path
+    text: str
+    places: dict[int, str]  # line of the joined code -> "cellN:line"
 
-def _run_module(path: Path) -> Any:
-    import types
-
-    _PATH.append(path)
-    if path.suffix.lower() == ".ipynb":
+    @classmethod
+    def read(cls, path: Path) -> _Code:
+        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix.lower() != ".ipynb":
+            return cls(path=path, text=text, places={})
         from sm2aml.load.notebook import notebook_code
 
-        code, places = notebook_code(path.read_text(encoding="utf-8-sig"), str(path))
-        _PLACES.update(places)
-    else:
-        code = path.read_text(encoding="utf-8-sig")
+        code, places = notebook_code(text, str(path))
+        return cls(path=path, text=code, places=places)
+
+    def place(self, exc: BaseException) -> str:
+        """The line of the innermost traceback frame in this file ("" when none is)."""
+        import traceback
+
+        lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == self.path]
+        if not lines or not lines[-1]:
+            return ""
+        return self.places.get(lines[-1], str(lines[-1]))
+
+
+def _run_module(code: _Code) -> Any:
+    import types
+
     module = types.ModuleType("sm2aml_exec_pipeline")
-    module.__file__ = str(path)
+    module.__file__ = str(code.path)
     sys.modules[module.__name__] = module
-    sys.path.insert(0, str(path.parent))
+    sys.path.insert(0, str(code.path.parent))
     try:
-        exec(compile(code, str(path), "exec"), module.__dict__)  # --exec runs the user's code: the point
+        exec(compile(code.text, str(code.path), "exec"), module.__dict__)  # --exec runs the user's code: the point
     except SystemExit as exc:
         raise Fault(f"the pipeline code called exit({exc.code})") from None
     except Exception as exc:
-        raise Fault(f"running the pipeline code failed: {type(exc).__name__}: {exc}", _user_frame(exc)) from None
+        raise Fault(f"running the pipeline code failed: {type(exc).__name__}: {exc}", code.place(exc)) from None
     return module
 
 
-def _pipeline(module: Any, path: Path, args: dict[str, str], offline: Any) -> Any:
+def _pipeline(module: Any, code: _Code, args: dict[str, str], offline: Any) -> Any:
     from sagemaker.workflow.pipeline import Pipeline
 
     factory = next((getattr(module, n) for n in FACTORIES if callable(getattr(module, n, None))), None)
@@ -164,7 +181,7 @@ def _pipeline(module: Any, path: Path, args: dict[str, str], offline: Any) -> An
         raise
     except Exception as exc:
         message = f"{factory.__name__}() failed: {type(exc).__name__}: {exc}"
-        raise Fault(message, _user_frame(exc)) from None
+        raise Fault(message, code.place(exc)) from None
     if not isinstance(result, Pipeline):
         raise Fault(f"{factory.__name__}() returned {type(result).__name__}, not a Pipeline")
     return result
@@ -194,16 +211,6 @@ def _factory_kwargs(factory: Any, args: dict[str, str], offline: Any) -> dict[st
         elif param.default is param.empty:
             raise Fault(f"the factory parameter {name} has no default (pass --arg {name}=VALUE)")
     return kwargs
-
-
-def _user_frame(exc: BaseException) -> str:
-    """The line of the innermost traceback frame in the user's file ("" when none is)."""
-    import traceback
-
-    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if _PATH and Path(f.filename) == _PATH[0]]
-    if not lines or not lines[-1]:
-        return ""
-    return _PLACES.get(lines[-1], str(lines[-1]))
 
 
 def main(argv: list[str]) -> int:
